@@ -1,0 +1,3 @@
+from emulate.cli import main
+
+main()

@@ -1,0 +1,61 @@
+"""What reading reports produces: typed frames plus every diagnostic (DESIGN §3, §7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from emulate.diagnostics import Diagnostic, Where
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    path: str  # as given by the user (display form)
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class RuleStamp:
+    """The hidden stamp `emulate template` writes: which rule set a workbook was made for."""
+
+    name: str
+    year: int
+    sha256: str
+    source: str | None = None  # built-in name or file the template came from
+
+
+@dataclass
+class Intake:
+    """Typed frames, one row per unit / person / (subject, year) of history.
+
+    Frame columns are field ids of the rule set (`id`, `name`, `unit`, `level`, declared
+    fields), points items as `item:<item id>` plus `bonus` and `penalty` (units, and people
+    when they have a points table); value types follow `rules.context`. Every frame also has
+    `_file`, `_sheet`, `_row` (Excel row number) so later stages can name the cell; `where()`
+    turns a row and a column into a `Where`.
+
+    history: columns `id`, `year` (int), `level` (code or None), `titles` (tuple of title ids),
+    `_file`, `_sheet`, `_row`.
+    """
+
+    units: pd.DataFrame
+    people: pd.DataFrame
+    history: pd.DataFrame
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    inputs: list[InputFile] = field(default_factory=list)
+    stamp: RuleStamp | None = None
+    # (file, sheet) → {column key → Excel column letter}
+    columns: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.is_error for d in self.diagnostics)
+
+    def where(self, frame: pd.DataFrame, position: int, column: str | None = None) -> Where:
+        row = frame.iloc[position]
+        file, sheet = str(row["_file"]), str(row["_sheet"])
+        letter = self.columns.get((file, sheet), {}).get(column or "", "")
+        return Where(file=file, sheet=sheet, cell=f"{letter}{int(row['_row'])}" if letter else None)
