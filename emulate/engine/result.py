@@ -76,6 +76,7 @@ class Result:
     decisions: pd.DataFrame
     diagnostics: list[Diagnostic]
     provenance: Provenance
+    checks_failed: tuple[str, ...] = ()  # ids of `checks:` that did not hold somewhere
 
     def summary(self) -> pd.DataFrame:
         """Per title, in rule-set order: counts per status, places, prize money."""

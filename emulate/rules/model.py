@@ -188,6 +188,7 @@ class Nominations(Model):
 
 
 class TestCase(Model):
+    __test__ = False  # not a pytest class
     name: str
     year: int | None = None
     units: tuple[dict[str, Any], ...] = ()
