@@ -17,6 +17,7 @@ Missing values make a comparison false (never an error at evaluation time).
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
@@ -50,3 +51,9 @@ class EvalContext(Protocol):
         subject key (a value of this context's `index`) and the year, and this year.
         `streak/years/ever` aggregate over it; a year with no row breaks a streak."""
         ...
+
+
+class Share(Fraction):
+    """A share of members (`share(...)`, `female_share`): exact, and shown as a percentage."""
+
+    __slots__ = ()
