@@ -1,9 +1,226 @@
-"""`emulate score` (not built yet)."""
+"""`emulate score`: read the reports, decide every title, print the summary, write the results
+workbook (and the JSON) atomically, never over an input.
+
+Exit codes (DESIGN §9): 0 done (warnings allowed); 1 the inputs have errors (all listed,
+nothing written unless --keep-going) or the rules cannot be loaded; 2 usage (bad option,
+an output path that is an input).
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from emulate.diagnostics import Diagnostic, Lang
+    from emulate.engine.result import Result
+
+LANGS = ("vi", "en")
+DEFAULT_OUTPUT = "ket-qua.xlsx"
+# Problems with the command line itself rather than the data: exit 2.
+USAGE_CODES = frozenset(
+    {"output-is-input", "output-in-input-folder", "output-same-twice", "output-is-folder"}
+)
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "lang": (
+        "Ngôn ngữ {value!r} không hỗ trợ; dùng vi hoặc en.",
+        "Unsupported language {value!r}; use vi or en.",
+    ),
+    "rules": ("Đang đọc bộ tiêu chí…", "Loading the rule set…"),
+    "read": ("Đang đọc báo cáo…", "Reading the reports…"),
+    "score": ("Đang chấm điểm và xét danh hiệu…", "Scoring and deciding…"),
+    "write": ("Đang ghi kết quả…", "Writing the results…"),
+    "input_errors": (
+        "Dữ liệu đầu vào có {n} lỗi; chưa xét khen thưởng và không ghi kết quả. Hãy sửa các lỗi "
+        "trên rồi chạy lại (hoặc thêm --keep-going để vẫn xét với dữ liệu hiện có).",
+        "The inputs have {n} errors; nothing was decided or written. Fix them and run again "
+        "(or add --keep-going to decide anyway).",
+    ),
+    "rules_used": ("Bộ tiêu chí: {source}", "Rule set: {source}"),
+    "from_stamp": ("theo dấu của báo cáo", "from the reports' stamp"),
+    "written": ("Đã ghi {path}", "Wrote {path}"),
+}
+
+
+def text(key: str, lang: Lang, **params: Any) -> str:
+    vi, en = TEXTS[key]
+    return (vi if lang == "vi" else en).format(**params)
+
+
+def check_lang(lang: str) -> Lang:
+    if lang not in LANGS:
+        raise typer.BadParameter(text("lang", "vi", value=lang), param_hint="--lang")
+    return lang  # type: ignore[return-value]
+
+
+def consoles() -> tuple[Console, Console]:
+    """stdout for the product, stderr for problems and progress."""
+    from rich.console import Console
+
+    return Console(highlight=False), Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def progress(err: Console) -> Iterator[Callable[[str], None]]:
+    """A spinner on a terminal; silent in pipes and tests. Yields `step(message)`."""
+    if not err.is_terminal:
+        yield lambda message: None
+        return
+    with err.status("") as status:
+        yield status.update
+
+
+def fail(err: Console, diagnostics: Sequence[Diagnostic], lang: Lang) -> typer.Exit:
+    """Render `diagnostics` on stderr; the exit code: 2 for usage problems, else 1."""
+    from emulate.cli.check import render
+
+    err.print(render(list(diagnostics), lang))
+    usage = bool(diagnostics) and all(d.code in USAGE_CODES for d in diagnostics)
+    return typer.Exit(2 if usage else 1)
+
+
+class InputErrors(Exception):
+    """The reports have errors and --keep-going was not given."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(f"{sum(d.is_error for d in diagnostics)} input errors")
+        self.diagnostics = diagnostics
+
+
+def decide(
+    reports: Sequence[Path],
+    *,
+    criteria: str | None,
+    year: int | None,
+    history: Sequence[Path],
+    lang: Lang,
+    keep_going: bool,
+    step: Callable[[str], None] = lambda message: None,
+) -> tuple[Result, bool]:
+    """Load the rules, read, score: (result, rules came from the stamp). Raises
+    `EmulateError` (rules) or `InputErrors` (the reports have errors, no --keep-going)."""
+    from emulate.cli.check import resolve_rules
+    from emulate.engine.run import score
+    from emulate.intake.read import read_reports
+
+    step(text("rules", lang))
+    rules, stamped = resolve_rules(criteria, list(reports))
+    step(text("read", lang))
+    intake = read_reports(list(reports), rules, history=list(history))
+    if intake.has_errors and not keep_going:
+        raise InputErrors(intake.diagnostics)
+    step(text("score", lang))
+    result = score(rules, intake, year=year, lang=lang, options={"keep_going": keep_going})
+    return result, stamped
+
+
+def protected(
+    reports: Sequence[Path], history: Sequence[Path], criteria: str | None, result: Result | None
+) -> list[str]:
+    """Every file an output must never overwrite."""
+    paths = [str(p) for p in (*reports, *history)]
+    if criteria and Path(criteria).is_file():
+        paths.append(criteria)
+    if result is not None:
+        paths += [i.path for i in result.provenance.inputs]
+        source = result.provenance.rules_source
+        if source and Path(source).is_file():
+            paths.append(source)
+    return paths
 
 
 def register(app: typer.Typer) -> None:
-    """Placeholder until the command lands."""
+    @app.command("score")
+    def score_command(
+        reports: Annotated[
+            list[Path],
+            typer.Argument(help="Báo cáo của đơn vị (.xlsx) hoặc thư mục chứa báo cáo."),
+        ],
+        criteria: Annotated[
+            str | None,
+            typer.Option(
+                "--criteria",
+                "-c",
+                help="Bộ tiêu chí: tên có sẵn (national) hoặc tệp YAML. Mặc định: theo dấu "
+                "của báo cáo, nếu không có thì national.",
+            ),
+        ] = None,
+        year: Annotated[int | None, typer.Option("--year", help="Năm đánh giá.")] = None,
+        history: Annotated[
+            list[Path] | None,
+            typer.Option("--history", help="Tệp lịch sử hoặc sổ kết quả các năm trước."),
+        ] = None,
+        output: Annotated[
+            Path, typer.Option("--output", "-o", help="Sổ kết quả sẽ ghi (.xlsx).")
+        ] = Path(DEFAULT_OUTPUT),
+        json_path: Annotated[
+            Path | None, typer.Option("--json", help="Ghi thêm kết quả chuẩn dạng JSON.")
+        ] = None,
+        lang: Annotated[str, typer.Option("--lang", help="Ngôn ngữ: vi | en.")] = "vi",
+        keep_going: Annotated[
+            bool,
+            typer.Option("--keep-going", help="Vẫn xét khi dữ liệu đầu vào có lỗi."),
+        ] = False,
+    ) -> None:
+        """Chấm điểm, xếp hạng, xét danh hiệu và khen thưởng; ghi sổ kết quả."""
+        lg = check_lang(lang)
+        from emulate.cli.check import render
+        from emulate.diagnostics import EmulateError
+        from emulate.output.files import commit_all, ensure_distinct, ensure_not_input, stage
+        from emulate.output.resultjson import dumps_canonical, result_to_document, sha256_hex
+        from emulate.output.terminal import render_summary
+        from emulate.output.workbook import workbook_writer
+
+        out, err = consoles()
+        hist = list(history or [])
+        targets = [output, *([json_path] if json_path else [])]
+        try:
+            ensure_distinct(targets)
+            for target in targets:
+                ensure_not_input(target, protected(reports, hist, criteria, None))
+            with progress(err) as step:
+                result, stamped = decide(
+                    reports,
+                    criteria=criteria,
+                    year=year,
+                    history=hist,
+                    lang=lg,
+                    keep_going=keep_going,
+                    step=step,
+                )
+                step(text("write", lg))
+                canonical = dumps_canonical(result_to_document(result))
+                guard = protected(reports, hist, criteria, result)
+                staged = [stage(output, workbook_writer(result, canonical=canonical), inputs=guard)]
+                try:
+                    if json_path:
+                        staged.append(stage(json_path, canonical, inputs=guard))
+                except BaseException:
+                    for item in staged:
+                        item.discard()
+                    raise
+                commit_all(staged)
+        except InputErrors as exc:
+            shown = [d for d in exc.diagnostics if d.severity != "info"]  # notes are noise here
+            err.print(render(shown, lg))
+            n = sum(d.is_error for d in exc.diagnostics)
+            err.print(text("input_errors", lg, n=n), style="bold red")
+            raise typer.Exit(1) from None
+        except EmulateError as exc:
+            raise fail(err, exc.diagnostics, lg) from None
+
+        source = result.provenance.rules_source or ""
+        if stamped:
+            source = f"{source}, {text('from_stamp', lg)}"
+        out.print(text("rules_used", lg, source=source))
+        out.print(render_summary(result, lang=lg, json_sha256=sha256_hex(canonical)), crop=False)
+        for target in targets:
+            out.print(text("written", lg, path=os.fspath(target)), soft_wrap=True)

@@ -1,0 +1,172 @@
+"""The canonical result document: shape, determinism, reading it back from JSON and from the
+results workbook, refusing anything else."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import unicodedata
+from decimal import Decimal
+
+import pytest
+from openpyxl import Workbook
+
+from emulate.diagnostics import EmulateError
+from emulate.output.files import write_atomic
+from emulate.output.resultjson import (
+    CHUNK,
+    dumps_canonical,
+    load_result,
+    plain_decimal,
+    result_to_document,
+    sha256_hex,
+    split_cells,
+)
+from emulate.output.workbook import write_results_workbook
+from tests.output_factory import make_result
+
+
+def test_document_shape():
+    doc = result_to_document(make_result())
+    assert doc["format"] == "emulate-result/1"
+    assert doc["tool"] == {"name": "emulate", "version": "0.1.0"}
+    assert doc["rules"]["money"] == {"base": "2340000", "round_up_to": "10000"}
+    assert [i["path"] for i in doc["inputs"]] == ["bao-cao-p01.xlsx", "bao-cao-p02.xlsx"]
+    assert doc["titles"]["CSTDCS"] == {
+        "name": "Chiến sĩ thi đua cơ sở",
+        "short": "CSTĐCS",
+        "kind": "title",
+        "for": "people",
+        "position": 3,
+        "basis": "L2022 Điều 23",
+        "money": "1",
+        "when": "LDTT and (level == HTXS or initiatives >= 1)",
+        "quota": "15% của LĐTT, mỗi đơn vị, làm tròn xuống, tối thiểu 1",
+    }
+    p01 = doc["units"][0]
+    assert p01 == {
+        "id": "P01",
+        "name": "Văn phòng Sở",
+        "level": "HTXS",
+        "cluster": "Khối 1",
+        "solidarity": True,
+        "score": "92.5",
+        "groups": {"I": "48.5", "II": "42"},
+        "items": {"1": "30", "2": "18.5", "3": "42"},
+        "bonus": "2",
+        "penalty": "0",
+        "rank": 1,
+        "titles": ["TTLDXS", "CO_TINH"],
+    }
+    assert doc["people"][0]["initiatives"] == 1 and doc["people"][0]["gender"] == "female"
+    keys = [(d["for"], d["title"], d["subject"]) for d in doc["decisions"]]
+    assert keys[0] == ("units", "TTLDXS", "P01") and keys[-1] == ("people", "LDTT", "CB006")
+    tie = next(d for d in doc["decisions"] if d["subject"] == "CB003" and d["title"] == "CSTDCS")
+    assert tie["status"] == "tie" and tie["tied_with"] == ["CB004"] and tie["money"] is None
+    assert [d["where"] for d in doc["diagnostics"]] == [
+        "bao-cao-p01.xlsx!Cá nhân!B9",
+        "bao-cao-p01.xlsx!Cá nhân!F12",
+        "bao-cao-p02.xlsx!Cá nhân!F9",
+    ]
+    json.dumps(doc)  # plain JSON data only
+
+
+def test_canonical_bytes():
+    data = dumps_canonical(result_to_document(make_result()))
+    text = data.decode("utf-8")
+    assert text.endswith("}\n") and text.startswith('{\n "decisions": [')
+    assert '"money": "710000"' in text and "Điều" in text  # decimals as strings, no escapes
+    assert len(sha256_hex(data)) == 64
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_same_result_in_any_order_gives_the_same_bytes(seed):
+    reference = dumps_canonical(result_to_document(make_result()))
+    assert dumps_canonical(result_to_document(make_result())) == reference
+    assert dumps_canonical(result_to_document(make_result(seed=seed))) == reference
+
+
+def test_text_is_nfc():
+    result = make_result()
+    decomposed = unicodedata.normalize("NFD", "Văn phòng Sở")
+    result.units.loc[result.units["id"] == "P01", "name"] = decomposed
+    doc = json.loads(dumps_canonical(result_to_document(result)))
+    assert doc["units"][0]["name"] == unicodedata.normalize("NFC", decomposed)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [("92.50", "92.5"), ("7.1E+5", "710000"), ("-0", "0"), ("0.000", "0"), ("1E-3", "0.001")],
+)
+def test_plain_decimal(value, text):
+    assert plain_decimal(Decimal(value)) == text
+
+
+def test_split_cells_respects_excel_length():
+    text = "a" * 70_000 + "𝕏" * 20_000
+    pieces = split_cells(text)
+    assert "".join(pieces) == text
+    assert all(len(p.encode("utf-16-le")) // 2 <= CHUNK for p in pieces)
+
+
+def test_round_trip_json(tmp_path):
+    doc = result_to_document(make_result())
+    path = tmp_path / "ket-qua.json"
+    write_atomic(path, dumps_canonical(doc))
+    assert load_result(path) == doc
+
+
+def test_round_trip_workbook_over_many_cells(tmp_path):
+    result = make_result()
+    long = tuple("Lý do rất dài " * 300 + str(i) for i in range(20))
+    result.decisions["reasons"] = [long] * len(result.decisions)
+    doc = result_to_document(result)
+    assert len(dumps_canonical(doc)) > 3 * CHUNK
+    path = tmp_path / "ket-qua.xlsx"
+    write_results_workbook(result, path)
+    assert load_result(path) == doc
+
+
+@pytest.mark.parametrize(
+    "kind", ["text", "workbook", "stamped-report", "other-json", "missing", "broken-json"]
+)
+def test_refuses_what_is_not_a_result(tmp_path, kind):
+    path = tmp_path / ("x.xlsx" if kind in ("workbook", "stamped-report") else "x.json")
+    if kind == "text":
+        path.write_text("Họ và tên,Mã\n", "utf-8")
+    elif kind == "workbook":
+        wb = Workbook()
+        wb.active.title = "Cá nhân"
+        wb.save(path)
+    elif kind == "stamped-report":  # `emulate template` hides its stamp in `_emulate` too
+        wb = Workbook()
+        wb.active.title = "Đơn vị"
+        stamp = wb.create_sheet("_emulate")
+        stamp.append(["name", "Tiêu chuẩn"])
+        stamp.append(["year", 2025])
+        stamp.sheet_state = "veryHidden"
+        wb.save(path)
+    elif kind == "other-json":
+        path.write_text('{"format": "emulate-result/9"}', "utf-8")
+    elif kind == "broken-json":
+        path.write_text('{"format": ', "utf-8")
+    with pytest.raises(EmulateError) as info:
+        load_result(path)
+    code = info.value.diagnostics[0].code
+    assert (
+        code
+        == {
+            "text": "result-not-results",
+            "workbook": "result-not-results-workbook",
+            "stamped-report": "result-not-results-workbook",
+            "other-json": "result-format",
+            "missing": "result-missing",
+            "broken-json": "result-damaged",
+        }[kind]
+    )
+
+
+def test_options_and_inputs_come_from_provenance():
+    result = make_result()
+    result.provenance = dataclasses.replace(result.provenance, options={"keep_going": True})
+    assert result_to_document(result)["options"] == {"keep_going": True}
