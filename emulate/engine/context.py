@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from emulate.rules.context import ContextScope, EvalContext
+from emulate.rules.context import ContextScope, EvalContext, Share
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,7 +50,7 @@ class FrameContext:
             people, keys = self._members()
             female = people.column("female").astype(bool)
             counts = female.groupby(keys.to_numpy()).agg(["sum", "size"])
-            shares = [Fraction(int(a), int(b)) for a, b in zip(counts["sum"], counts["size"])]
+            shares = [Share(int(a), int(b)) for a, b in zip(counts["sum"], counts["size"])]
             share = pd.Series(shares, index=counts.index, dtype=object)
             return share.reindex(self.index).astype(object).where(lambda s: s.notna(), None)
         # A title nobody holds (yet), or a history column with no row: all False.

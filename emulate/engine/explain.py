@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import Any
 
 from emulate.diagnostics import Lang
+from emulate.rules.context import Share
 
 TEXT: dict[str, dict[Lang, str]] = {
     "pass": {"vi": "✓", "en": "✓"},
@@ -100,9 +101,14 @@ def display(value: Any, lang: Lang) -> str:
         return say("blank", lang)
     if isinstance(value, bool):
         return say("yes" if value else "no", lang)
-    if isinstance(value, Fraction):
+    if isinstance(value, Share):
         percent = Decimal(value.numerator * 100) / Decimal(value.denominator)
         return number(percent.quantize(Decimal("0.01")), lang) + "%"
+    if isinstance(value, Fraction):
+        if value.denominator == 1:
+            return number(value.numerator, lang)
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+        return number(exact.quantize(Decimal("0.0001")), lang)
     if isinstance(value, Decimal | int):
         return number(value, lang)
     if isinstance(value, dt.date):

@@ -339,33 +339,38 @@ class _Round:
             for sid, g, st in zip(placed.index, placed["group"], placed["status"])
         ]
         placed["tied_with"] = pd.Series(tied_with, index=placed.index, dtype=object)
-        placed["line"] = [
-            self._quota_line(st, r, p, pool, others, quota.per, int(base.get(pool, 0)), title)
-            for st, r, p, pool, others in zip(
-                placed["status"], placed["rank"], placed["places"], table["pool"], tied_with
-            )
-        ]
+        placed["line"] = self._quota_lines(title, placed, table["pool"], tied_with, base)
         return placed
 
-    def _quota_line(
+    def _quota_lines(
         self,
-        status: str,
-        rank: int,
-        places: int,
-        pool: str,
-        others: tuple[str, ...],
-        per: str | None,
-        base: int,
         title: Title,
-    ) -> str:
+        placed: pd.DataFrame,
+        pools: pd.Series,
+        tied_with: list[tuple[str, ...]],
+        base: pd.Series,
+    ) -> list[str]:
+        """ "Hạng 5/4 suất (Mã đơn vị P01): ngoài chỉ tiêu; Chỉ tiêu: ..." per candidate."""
         lang = self.lang
+        quota = title.quota
+        assert quota is not None
         fields = self.rules.fields(title.for_)
-        label = fields[per].header if per in fields else per
-        where = ex.say("pool", lang, per=label, value=pool) if per else ""
-        key = {"awarded": "in_quota", "over_quota": "over_quota", "tie": "tie"}[status]
-        line = ex.say(key, lang, rank=rank, places=places, pool=where, others=", ".join(others))
+        label = fields[quota.per].header if quota.per in fields else quota.per
         rule = _describe_quota(self.rules, title, lang)
-        return line + "; " + ex.say("quota_rule", lang, rule=rule, base=base, places=places)
+        keys = {"awarded": "in_quota", "over_quota": "over_quota", "tie": "tie"}
+        lines = []
+        for status, rank, places, pool, others in zip(
+            placed["status"], placed["rank"], placed["places"], pools, tied_with
+        ):
+            where = ex.say("pool", lang, per=label, value=pool) if quota.per else ""
+            line = ex.say(
+                keys[status], lang, rank=rank, places=places, pool=where, others=", ".join(others)
+            )
+            size = int(base.get(pool, 0))
+            lines.append(
+                f"{line}; {ex.say('quota_rule', lang, rule=rule, base=size, places=places)}"
+            )
+        return lines
 
     # -- explanations --------------------------------------------------------------------
 
@@ -378,35 +383,33 @@ class _Round:
         superseded_by: pd.Series,
         quota_lines: pd.Series,
     ) -> pd.Series:
+        import numpy as np
         import pandas as pd
 
         lang = self.lang
         index = status.index
         ineligible = status.eq("ineligible").to_numpy()
-        columns: list[list[str | None]] = []
+        # Lines are built column-wise on object arrays ("" = no line), then split once.
+        lines: list[np.ndarray] = []
         for clause in clauses:
             passed = clause.passed.reindex(index, fill_value=False).astype(bool).to_numpy()
             seen = _display_column(clause.seen, index, lang)
-            ok = f"{ex.say('pass', lang)} {clause.text}"
-            bad = f"{ex.say('fail', lang)} {clause.text}"
-            columns.append(
-                [
-                    None
-                    if (flag and inel)
-                    else (ok if flag else bad) + (f" [{shown}]" if shown else "")
-                    for flag, inel, shown in zip(passed, ineligible, seen)
-                ]
-            )
-        extra: list[list[str | None]] = []
-        supers = [
-            None if _isna(h) else ex.say("superseded", lang, higher=self._title_label(h))
-            for h in superseded_by.to_numpy()
-        ]
-        extra.append(supers)
-        extra.append([line or None for line in quota_lines.to_numpy()])
-        extra.append(self._pending(tid, title, index))
-        rows = zip(*columns, *extra) if columns or extra else iter(())
-        reasons = [tuple(r for r in row if r) for row in rows]
+            mark = np.where(passed, f"{ex.say('pass', lang)} {clause.text}", "")
+            mark = np.where(passed, mark, f"{ex.say('fail', lang)} {clause.text}").astype(object)
+            with_seen = np.where(seen == "", mark, mark + " [" + seen + "]")
+            # an ineligible decision lists only the clauses that failed
+            lines.append(np.where(passed & ineligible, "", with_seen).astype(object))
+        higher = superseded_by.map(
+            {t: ex.say("superseded", lang, higher=self._title_label(t)) for t in self.rules.titles}
+        )
+        lines.append(higher.where(higher.notna(), "").to_numpy(dtype=object))
+        lines.append(quota_lines.to_numpy(dtype=object))
+        lines.append(np.array([n or "" for n in self._pending(tid, title, index)], dtype=object))
+        joined = np.full(len(index), "", dtype=object)
+        for line in lines:
+            both = (joined != "") & (line != "")
+            joined = np.where(both, joined + "\n" + line, joined + line)
+        reasons = [tuple(text.split("\n")) if text else () for text in joined]
         return pd.Series(reasons, index=index, dtype=object)
 
     def _pending(self, tid: str, title: Title, index: pd.Index) -> list[str | None]:
@@ -567,10 +570,10 @@ class _Round:
             frame = self.frames[scope]
             if frame.empty:
                 continue
-            if check.per:
-                keys = frame[list(check.per)].astype(str).agg(" / ".join, axis=1)
-            else:
-                keys = pd.Series("", index=frame.index)
+            keys = pd.Series("", index=frame.index, dtype=object)
+            for i, name in enumerate(check.per):
+                part = frame[name].astype(object).where(frame[name].notna(), "").astype(str)
+                keys = part if i == 0 else keys + " / " + part
             compiled = self.compiled.checks[cid]
             ctx = self.context(scope)
             held = compiled.evaluate(ctx, keys)
@@ -579,8 +582,9 @@ class _Round:
             failing = held.index[~held.astype(bool)]
             if len(failing):
                 self.checks_failed.append(cid)
+            first_of = pd.Series(keys.index, index=keys.to_numpy()).groupby(level=0).first()
             for group in failing:
-                first = keys.index[keys.eq(group)][0]
+                first = first_of[group]
                 self.diagnostics.append(
                     MESSAGES.make(
                         "engine.check_failed",
@@ -636,30 +640,22 @@ def _isna(value: Any) -> bool:
         return False
 
 
-def _display_column(seen: pd.Series | None, index: pd.Index, lang: Lang) -> list[str]:
+def _display_column(seen: pd.Series | None, index: pd.Index, lang: Lang) -> Any:
+    """The values a clause saw, as display strings (an object array; "" when none).
+
+    Each distinct value is rendered once, then mapped: the distinct values are few.
+    """
+    import numpy as np
+
     if seen is None:
-        return [""] * len(index)
-    aligned = seen.reindex(index)
-    cache: dict[Any, str] = {}
-    out = []
-    for value in aligned.to_numpy():
-        key = (type(value), value) if _hashable(value) else None
-        if key is not None and key in cache:
-            out.append(cache[key])
-            continue
-        text = ex.display(None if _isna(value) else value, lang)
-        if key is not None:
-            cache[key] = text
-        out.append(text)
+        return np.full(len(index), "", dtype=object)
+    values = seen.reindex(index).astype(object)
+    missing = values.isna().to_numpy()
+    present = values[~missing]
+    shown = {v: ex.display(v, lang) for v in present.unique()}
+    out = np.full(len(index), ex.display(None, lang), dtype=object)
+    out[~missing] = present.map(shown).to_numpy(dtype=object)
     return out
-
-
-def _hashable(value: Any) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
 
 
 def _check_values(values: Any, group: Any, lang: Lang) -> str:
