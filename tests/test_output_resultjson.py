@@ -138,10 +138,10 @@ def test_refuses_what_is_not_a_result(tmp_path, kind):
         wb = Workbook()
         wb.active.title = "Cá nhân"
         wb.save(path)
-    elif kind == "stamped-report":  # `emulate template` hides its stamp in `_emulate` too
+    elif kind == "stamped-report":  # a report made by `emulate template` has a hidden stamp
         wb = Workbook()
         wb.active.title = "Đơn vị"
-        stamp = wb.create_sheet("_emulate")
+        stamp = wb.create_sheet("_emulate_stamp")
         stamp.append(["name", "Tiêu chuẩn"])
         stamp.append(["year", 2025])
         stamp.sheet_state = "veryHidden"

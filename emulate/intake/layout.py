@@ -11,7 +11,7 @@ from emulate.intake.coerce import ColumnType
 from emulate.intake.table import Column
 from emulate.rules.model import FieldSpec, RuleSet, Scope, ScoreItem
 
-STAMP_SHEET = "_emulate"
+STAMP_SHEET = "_emulate_stamp"
 LISTS_SHEET = "_danh_sach"
 INSTRUCTIONS_SHEET = "Hướng dẫn"
 # Sheets `emulate template` writes that hold no report data.

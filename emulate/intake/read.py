@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from emulate.diagnostics import Catalogue, Diagnostic, Where
+from emulate import resultdoc
+from emulate.diagnostics import Catalogue, Diagnostic, EmulateError, Where
 from emulate.intake import checks
 from emulate.intake.coerce import coerce_column, default_value
 from emulate.intake.grid import MESSAGES as GRID_MESSAGES
@@ -337,6 +338,43 @@ def _read_book(book: Workbook, rules: RuleSet, out: _Collected, *, history_only:
         )
 
 
+def _read_result(path: Path, display: str, out: _Collected, hashes: dict[str, str]) -> None:
+    """Last years' results (`emulate score` output) as history: each subject's level and
+    awarded titles in that result's year (DESIGN §7)."""
+    import hashlib
+
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest in hashes:
+        out.diagnostics.append(
+            MESSAGES.make(
+                "input.same_file", Where(file=display), file=display, other=hashes[digest]
+            )
+        )
+        return
+    hashes[digest] = display
+    out.inputs.append(InputFile(path=display, sha256=digest))
+    try:
+        doc = resultdoc.load_result(path)
+    except EmulateError as error:
+        out.diagnostics.extend(error.diagnostics)
+        return
+    subjects = [*doc.get("units", []), *doc.get("people", [])]
+    out.history.append(
+        _Sheet(
+            file=display,
+            sheet=resultdoc.SHEET,
+            rows=list(range(len(subjects))),
+            values={
+                "id": [str(s["id"]) for s in subjects],
+                "year": [int(doc["year"])] * len(subjects),
+                "level": [s.get("level") for s in subjects],
+                "titles": [", ".join(s.get("titles") or ()) for s in subjects],
+            },
+            letters={},
+        )
+    )
+
+
 def _frame(sheets: list[_Sheet], columns: list[Spec], rules: RuleSet) -> Any:
     import pandas as pd
 
@@ -401,7 +439,10 @@ def read_reports(
     for path, display in expand(paths, out.diagnostics):
         _read_file(path, display, rules, out, hashes, history_only=False)
     for path, display in expand(history, out.diagnostics):
-        _read_file(path, display, rules, out, hashes, history_only=True)
+        if resultdoc.sniff(path) in ("json", "results-workbook"):
+            _read_result(path, display, out, hashes)
+        else:
+            _read_file(path, display, rules, out, hashes, history_only=True)
     unit_specs, people_specs = specs(rules, "units"), specs(rules, "people")
     units = _frame(out.units, unit_specs, rules)
     people = _frame(out.people, people_specs, rules)

@@ -3,8 +3,8 @@
 `result_to_document` turns a `Result` into plain JSON data; `dumps_canonical` gives its bytes
 (sorted keys, decimals as plain strings, NFC, no timestamps), so the same inputs give the same
 bytes and the same SHA-256 whatever the row order, file order or hash seed. `load_result`
-reads the document back from a `--json` file or from the hidden `_emulate` sheet of a results
-workbook; `emulate explain` and `emulate export` build on it.
+(re-exported from `emulate.resultdoc`) reads the document back from a `--json` file or from the
+hidden sheet of a results workbook; `emulate explain` and `emulate export` build on it.
 """
 
 from __future__ import annotations
@@ -15,13 +15,12 @@ import json
 import math
 import re
 import unicodedata
-import zipfile
 from collections.abc import Mapping
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from emulate.diagnostics import Catalogue, Diagnostic, EmulateError, Lang, Where
+from emulate.diagnostics import Diagnostic, Lang
+from emulate.resultdoc import FORMAT, SHEET, load_result, sniff
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,44 +28,7 @@ if TYPE_CHECKING:
     from emulate.engine.result import Result
     from emulate.rules.model import Quota, RuleSet
 
-FORMAT = "emulate-result/1"
-SHEET = "_emulate"  # hidden sheet of the results workbook holding the canonical JSON
-CHUNK = 32_000  # characters per cell of that sheet (Excel's limit is 32,767)
-
-MESSAGES = Catalogue(
-    {
-        "result-missing": (
-            "error",
-            "Không tìm thấy tệp {path}.",
-            "File {path} not found.",
-        ),
-        "result-not-results": (
-            "error",
-            "{path} không phải là tệp kết quả của emulate (tệp .json do `emulate score --json` "
-            "ghi, hoặc sổ kết quả .xlsx do `emulate score` ghi).",
-            "{path} is not an emulate results file (a .json written by `emulate score --json`, "
-            "or a results workbook .xlsx written by `emulate score`).",
-        ),
-        "result-not-results-workbook": (
-            "error",
-            "{path} là sổ Excel nhưng không phải sổ kết quả của emulate (thiếu trang ẩn "
-            "`_emulate`); đây có thể là báo cáo — hãy chạy `emulate score` trước.",
-            "{path} is a workbook but not an emulate results workbook (no hidden `_emulate` "
-            "sheet); it may be a report — run `emulate score` first.",
-        ),
-        "result-damaged": (
-            "error",
-            "Tệp kết quả {path} bị hỏng hoặc đã bị sửa: {reason}.",
-            "The results file {path} is damaged or was edited: {reason}.",
-        ),
-        "result-format": (
-            "error",
-            "Tệp kết quả {path} có định dạng {found}, phiên bản này chỉ đọc {expected}.",
-            "The results file {path} has format {found}; this version reads {expected}.",
-        ),
-    }
-)
-
+CHUNK = 32_000  # characters per cell of the hidden sheet (Excel's limit is 32,767)
 
 # -- values -------------------------------------------------------------------------------
 
@@ -347,82 +309,4 @@ def split_cells(text: str, size: int = CHUNK) -> list[str]:
     return pieces
 
 
-# -- reading ------------------------------------------------------------------------------
-
-ResultKind = Literal["json", "results-workbook", "workbook", "other", "missing"]
-
-
-def sniff(path: str | Path) -> ResultKind:
-    """What `path` holds, by content: a result JSON, a results workbook, another workbook."""
-    p = Path(path)
-    if not p.is_file():
-        return "missing"
-    with p.open("rb") as f:
-        head = f.read(8)
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(p) as z:
-                book = z.read("xl/workbook.xml")
-        except (zipfile.BadZipFile, KeyError, OSError):
-            return "other"
-        if f'name="{SHEET}"'.encode() not in book:
-            return "workbook"
-        # A report made by `emulate template` has a sheet of that name too, holding the
-        # rule-set stamp as key/value rows; a results workbook holds JSON text there.
-        return "results-workbook" if _first_cell(p).startswith("{") else "workbook"
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-        return "json"
-    return "other"
-
-
-def _first_cell(p: Path) -> str:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(p, read_only=True, data_only=True)
-    except Exception:  # a damaged workbook is "not a results workbook" here
-        return ""
-    try:
-        for (value,) in wb[SHEET].iter_rows(min_col=1, max_col=1, max_row=1, values_only=True):
-            return value if isinstance(value, str) else ""
-        return ""
-    finally:
-        wb.close()
-
-
-def _workbook_text(p: Path) -> str:
-    from openpyxl import load_workbook
-
-    wb = load_workbook(p, read_only=True, data_only=True)
-    try:
-        ws = wb[SHEET]
-        return "".join(str(v) for (v,) in ws.iter_rows(min_col=1, max_col=1, values_only=True) if v)
-    finally:
-        wb.close()
-
-
-def load_result(path: str | Path) -> dict[str, Any]:
-    """The result document of a `--json` file or a results workbook; `EmulateError` otherwise."""
-    p = Path(path)
-    where = Where(file=str(path))
-    kind = sniff(p)
-    if kind == "missing":
-        raise EmulateError([MESSAGES.make("result-missing", where, path=path)])
-    if kind == "workbook":
-        raise EmulateError([MESSAGES.make("result-not-results-workbook", where, path=path)])
-    if kind == "other":
-        raise EmulateError([MESSAGES.make("result-not-results", where, path=path)])
-    try:
-        text = _workbook_text(p) if kind == "results-workbook" else p.read_text("utf-8-sig")
-        doc = json.loads(text)
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-        raise EmulateError(
-            [MESSAGES.make("result-damaged", where, path=path, reason=str(exc))]
-        ) from exc
-    if not isinstance(doc, dict) or not isinstance(doc.get("format"), str):
-        raise EmulateError([MESSAGES.make("result-not-results", where, path=path)])
-    if doc["format"] != FORMAT:
-        raise EmulateError(
-            [MESSAGES.make("result-format", where, path=path, found=doc["format"], expected=FORMAT)]
-        )
-    return doc
+__all__ = ["FORMAT", "SHEET", "load_result", "sniff"]
