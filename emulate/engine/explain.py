@@ -13,6 +13,7 @@ from typing import Any
 
 from emulate.diagnostics import Lang
 from emulate.rules.context import Share
+from emulate.rules.model import Quota, RuleSet, Scope
 
 TEXT: dict[str, dict[Lang, str]] = {
     "pass": {"vi": "✓", "en": "✓"},
@@ -116,3 +117,39 @@ def display(value: Any, lang: Lang) -> str:
     if hasattr(value, "item"):  # numpy scalars
         return display(value.item(), lang)
     return str(value)
+
+
+def describe_quota(quota: Quota, rules: RuleSet, scope: Scope, lang: Lang) -> str:
+    """One line: "15% của LĐTT, mỗi đơn vị, làm tròn xuống, tối thiểu 1"."""
+    vi = lang == "vi"
+    if quota.share is not None:
+        base = quota.of
+        if base in rules.titles:
+            base = rules.titles[base].short or base
+        if base is None:
+            base = "số đủ điều kiện" if vi else "the eligible"
+        size = f"{number(quota.share * 100, lang)}% {'của' if vi else 'of'} {base}"
+    else:
+        size = f"{quota.count} {'suất' if vi else 'places'}"
+    parts = [size]
+    if quota.per:
+        per = per_label(quota.per, rules, scope, lang)
+        parts.append(f"mỗi {per}" if vi else f"per {per}")
+    if quota.share is not None:
+        rounding = {
+            "down": ("làm tròn xuống", "rounded down"),
+            "nearest": ("làm tròn gần nhất", "rounded to nearest"),
+            "up": ("làm tròn lên", "rounded up"),
+        }[quota.round]
+        parts.append(rounding[0 if vi else 1])
+    if quota.at_least:
+        parts.append(f"{'tối thiểu' if vi else 'at least'} {quota.at_least}")
+    return ", ".join(parts)
+
+
+def per_label(per: str, rules: RuleSet, scope: Scope, lang: Lang) -> str:
+    """How a quota's `per` field reads in a sentence: "đơn vị", "cụm, khối thi đua"."""
+    if per == "unit":
+        return "đơn vị" if lang == "vi" else "unit"
+    spec = rules.fields(scope).get(per)
+    return spec.header.lower() if spec is not None and lang == "vi" else per

@@ -350,21 +350,27 @@ class _Round:
         tied_with: list[tuple[str, ...]],
         base: pd.Series,
     ) -> list[str]:
-        """ "Hạng 5/4 suất (Mã đơn vị P01): ngoài chỉ tiêu; Chỉ tiêu: ..." per candidate."""
+        """ "Hạng 5/4 suất (đơn vị P01): ngoài chỉ tiêu; Chỉ tiêu: ..." per candidate."""
         lang = self.lang
         quota = title.quota
         assert quota is not None
-        fields = self.rules.fields(title.for_)
-        label = fields[quota.per].header if quota.per in fields else quota.per
-        rule = _describe_quota(self.rules, title, lang)
+        label = ex.per_label(quota.per, self.rules, title.for_, lang) if quota.per else ""
+        rule = ex.describe_quota(quota, self.rules, title.for_, lang)
         keys = {"awarded": "in_quota", "over_quota": "over_quota", "tie": "tie"}
+        frame = self.frames[title.for_]
+        names = frame["name"] if "name" in frame.columns else None
         lines = []
         for status, rank, places, pool, others in zip(
             placed["status"], placed["rank"], placed["places"], pools, tied_with
         ):
             where = ex.say("pool", lang, per=label, value=pool) if quota.per else ""
             line = ex.say(
-                keys[status], lang, rank=rank, places=places, pool=where, others=", ".join(others)
+                keys[status],
+                lang,
+                rank=rank,
+                places=places,
+                pool=where,
+                others=", ".join(f"{o} {names[o]}" if names is not None else o for o in others),
             )
             size = int(base.get(pool, 0))
             lines.append(
@@ -670,37 +676,3 @@ def _check_values(values: Any, group: Any, lang: Lang) -> str:
         except AttributeError:
             continue
     return " / ".join(parts)
-
-
-def _describe_quota(rules: RuleSet, title: Title, lang: Lang) -> str:
-    """ "15% số LĐTT theo Mã đơn vị, làm tròn xuống, ít nhất 1" — the rule in one line."""
-    quota = title.quota
-    assert quota is not None
-    vi = lang == "vi"
-    if quota.count is not None:
-        text = f"{quota.count} suất" if vi else f"{quota.count} places"
-    else:
-        assert quota.share is not None
-        base = quota.of or ("ứng viên" if vi else "candidates")
-        if quota.of in rules.titles:
-            base = rules.titles[quota.of].short or rules.titles[quota.of].name
-        text = ex.number(quota.share * 100, lang) + "%" + (" số " if vi else " of ") + base
-    if quota.per:
-        header = (
-            rules.fields(title.for_)[quota.per].header
-            if quota.per in rules.fields(title.for_)
-            else quota.per
-        )
-        text += (" theo " if vi else " per ") + header
-    if quota.share is not None:
-        text += (
-            ", "
-            + {
-                "down": "làm tròn xuống" if vi else "rounded down",
-                "up": "làm tròn lên" if vi else "rounded up",
-                "nearest": "làm tròn gần nhất" if vi else "rounded to nearest",
-            }[quota.round]
-        )
-    if quota.at_least:
-        text += f", ít nhất {quota.at_least}" if vi else f", at least {quota.at_least}"
-    return text

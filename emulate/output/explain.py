@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from emulate.diagnostics import Lang
-from emulate.engine.explain import money as fmt_money
 from emulate.engine.explain import number as fmt_number
 from emulate.output import labels
 from emulate.text import match_key
@@ -29,14 +28,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "level_only": ("Xếp loại: {level}", "Level: {level}"),
     "run": ("Năm {year} · {rules}", "Year {year} · {rules}"),
     "condition": ("Điều kiện: {when}", "Condition: {when}"),
-    "placement": (
-        "Chỉ tiêu{rule}: hạng {rank}/{places} suất",
-        "Quota{rule}: rank {rank} of {places} places",
-    ),
-    "pool": (", nhóm {pool}", ", pool {pool}"),
-    "tied": (", cùng điểm với {who}", ", tied with {who}"),
     "basis": ("Căn cứ: {basis}", "Legal basis: {basis}"),
-    "money": ("Tiền thưởng: {amount} {currency}", "Prize money: {amount} {currency}"),
     "blank": ("(trống)", "(blank)"),
 }
 
@@ -149,10 +141,6 @@ def _header(doc: Mapping[str, Any], subject: Subject, lang: Lang) -> list[str]:
     return lines
 
 
-def _names(doc: Mapping[str, Any], scope: str) -> dict[str, str]:
-    return {str(r["id"]): str(r.get("name") or "") for r in doc.get(scope, [])}
-
-
 def explain_lines(
     doc: Mapping[str, Any],
     subject: Subject,
@@ -163,7 +151,6 @@ def explain_lines(
     """The explanation of every title of the subject's scope (or only `title`), as lines."""
     titles: Mapping[str, Mapping[str, Any]] = doc.get("titles", {})
     references: Mapping[str, str] = doc.get("rules", {}).get("references", {})
-    names = _names(doc, subject.scope)
     decisions = [
         d
         for d in doc.get("decisions", [])
@@ -182,19 +169,7 @@ def explain_lines(
         if info.get("when"):
             lines.append("  " + _t("condition", lang, when=info["when"]))
         lines.extend(f"  - {reason}" for reason in d.get("reasons") or [])
-        if d.get("rank") is not None and d.get("places") is not None:
-            rule = f" ({info['quota']})" if info.get("quota") else ""
-            text = _t("placement", lang, rule=rule, rank=d["rank"], places=d["places"])
-            if d.get("pool"):
-                text += _t("pool", lang, pool=d["pool"])
-            if d.get("tied_with"):
-                who = ", ".join(f"{o} {names.get(str(o), '')}".strip() for o in d["tied_with"])
-                text += _t("tied", lang, who=who)
-            lines.append("  " + text)
         basis = full_basis(d.get("basis"), references)
         if basis:
             lines.append("  " + _t("basis", lang, basis=basis))
-        if d.get("money") is not None:
-            amount = fmt_money(Decimal(d["money"]), lang)
-            lines.append("  " + _t("money", lang, amount=amount, currency=labels.currency(lang)))
     return lines

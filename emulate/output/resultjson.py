@@ -19,14 +19,15 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from emulate.diagnostics import Diagnostic, Lang
+from emulate.diagnostics import Diagnostic
+from emulate.engine.explain import describe_quota
 from emulate.resultdoc import FORMAT, SHEET, load_result, sniff
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from emulate.engine.result import Result
-    from emulate.rules.model import Quota, RuleSet
+    from emulate.rules.model import RuleSet
 
 CHUNK = 32_000  # characters per cell of the hidden sheet (Excel's limit is 32,767)
 
@@ -84,45 +85,6 @@ def to_json_value(value: Any) -> Any:
 
 
 # -- the document -------------------------------------------------------------------------
-
-
-def describe_quota(quota: Quota, rules: RuleSet, scope: str, lang: Lang) -> str:
-    """One line: "15% của LĐTT, mỗi đơn vị, làm tròn xuống, tối thiểu 1"."""
-    vi = lang == "vi"
-    if quota.share is not None:
-        pct = plain_decimal(quota.share * 100)
-        if vi:
-            pct = pct.replace(".", ",")
-        base = quota.of
-        if base in rules.titles:
-            base = rules.titles[base].short or base
-        if base is None:
-            base = "số đủ điều kiện" if vi else "the eligible"
-        size = f"{pct}% {'của' if vi else 'of'} {base}"
-    else:
-        size = f"{quota.count} {'suất' if vi else 'places'}"
-    parts = [size]
-    if quota.per:
-        per = _per_label(quota.per, rules, scope, lang)
-        parts.append(f"mỗi {per}" if vi else f"per {per}")
-    if quota.share is not None:
-        rounding = {
-            "down": ("làm tròn xuống", "rounded down"),
-            "nearest": ("làm tròn gần nhất", "rounded to nearest"),
-            "up": ("làm tròn lên", "rounded up"),
-        }[quota.round]
-        parts.append(rounding[0 if vi else 1])
-    if quota.at_least:
-        parts.append(f"{'tối thiểu' if vi else 'at least'} {quota.at_least}")
-    return ", ".join(parts)
-
-
-def _per_label(per: str, rules: RuleSet, scope: str, lang: Lang) -> str:
-    if per == "unit":
-        return "đơn vị" if lang == "vi" else "unit"
-    fields = rules.fields("people" if scope == "people" else "units")
-    spec = fields.get(per)
-    return spec.header.lower() if spec is not None and lang == "vi" else per
 
 
 def _points_columns(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
