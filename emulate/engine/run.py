@@ -102,6 +102,8 @@ class _Round:
         self.history = self._history(intake.history)
         self.records: dict[str, _TitleRecord] = {}
         self.checks_failed: list[str] = []
+        self.ranks: pd.Series | None = None  # units' place in their cluster, after bands
+        self.unit_ranks: dict[str, int] = {}
 
     # -- input ---------------------------------------------------------------------------
 
@@ -170,6 +172,8 @@ class _Round:
     def run(self, options: dict[str, Any]) -> Result:
         for scope in SCOPES:
             self._apply_bands(scope)
+        self.ranks = self._ranks()
+        self.unit_ranks = {k: int(v) for k, v in self.ranks.dropna().items()}
         for tid in self.compiled.sequence:
             self._decide(tid)
         decisions = self._decisions()
@@ -461,74 +465,72 @@ class _Round:
     def _achievement(
         self, tid: str, title: Title, clauses: list[ClauseResult], status: pd.Series
     ) -> pd.Series:
-        """One line for the "Thành tích" column, only where the decision is awarded or tied."""
+        """One line for the "Thành tích" column, only where the decision is awarded or tied:
+        the unit's points and place, or the person's level; then a consecutive-years chain
+        ("03 năm liên tục CSTĐCS 2023–2025") when the condition counts one."""
         import pandas as pd
 
         lang = self.lang
-        scope = title.for_
-        frame = self.frames[scope]
-        shown = status.isin(["awarded", "tie"])
+        frame = self.frames[title.for_]
+        shown = status.index[status.isin(["awarded", "tie"])]
         out = pd.Series("", index=status.index, dtype=object)
-        if not shown.any():
+        if not len(shown):
             return out
+        parts: list[pd.Series] = []
+        if title.for_ == "units" and "score" in frame.columns:
+            parts.append(self._points_text(frame.loc[shown]))
+        elif "level" in frame.columns:
+            said = {
+                code: ex.say("achievement_level", lang, level=label, year=self.year)
+                for code, label in self.rules.levels.items()
+            }
+            parts.append(frame.loc[shown, "level"].map(said).fillna("").astype(object))
         streak = next(
             (c for c in clauses if c.text.startswith("streak(") and c.seen is not None), None
         )
-        parts: list[pd.Series] = []
-        if scope == "units" and "score" in frame.columns:
-            cluster = frame["cluster"] if "cluster" in frame.columns else None
-            texts = []
-            for sid in status.index[shown]:
-                value = frame.at[sid, "score"]
-                rank = self._unit_rank().get(sid)
-                where = f" {cluster[sid]}" if cluster is not None and cluster[sid] else ""
-                if value is None or rank is None:
-                    texts.append("")
-                else:
-                    texts.append(
-                        ex.say(
-                            "achievement_points",
-                            lang,
-                            score=ex.number(value, lang),
-                            rank=rank,
-                            where=where,
-                        )
-                    )
-            parts.append(pd.Series(texts, index=status.index[shown], dtype=object))
-        elif "level" in frame.columns:
-            labels = frame["level"].map(lambda c: self.rules.levels.get(c, "") if c else "")
-            texts = [
-                ex.say("achievement_level", lang, level=label, year=self.year) if label else ""
-                for label in labels[shown]
-            ]
-            parts.append(pd.Series(texts, index=status.index[shown], dtype=object))
         if streak is not None:
             inner = streak.text[len("streak(") :].split(")")[0]
             what = self._title_label(inner) if inner in self.rules.titles else inner
-            seen = streak.seen.reindex(status.index)
-            texts = []
-            for sid in status.index[shown]:
-                n = seen[sid]
-                texts.append(
-                    ex.say(
-                        "achievement_streak",
-                        lang,
-                        n=int(n),
-                        what=what,
-                        start=self.year - int(n) + 1,
-                        end=self.year,
-                    )
-                    if n is not None and not pd.isna(n) and int(n) > 0
-                    else ""
+            years = pd.to_numeric(streak.seen.reindex(shown), errors="coerce").fillna(0)
+            said = {
+                n: ex.say(
+                    "achievement_streak",
+                    lang,
+                    n=n,
+                    what=what,
+                    start=self.year - n + 1,
+                    end=self.year,
                 )
-            parts.append(pd.Series(texts, index=status.index[shown], dtype=object))
+                for n in {int(v) for v in years if v > 0}
+            }
+            parts.append(years.astype(int).map(said).fillna("").astype(object))
         for part in parts:
-            joined = out[shown].where(out[shown].eq("") | part.eq(""), out[shown] + "; ")
-            out[shown] = joined + part
+            current = out[shown]
+            glue = current.where(current.eq("") | part.eq(""), current + "; ")
+            out[shown] = glue + part
         return out
 
-    def _unit_rank(self) -> dict[str, int]:
-        return {k: int(v) for k, v in self._ranks().dropna().items()}
+    def _points_text(self, units: pd.DataFrame) -> pd.Series:
+        """ "94,5 điểm, xếp thứ 1 Khối kinh tế" per unit with a score."""
+        import pandas as pd
+
+        texts = []
+        for sid, value in units["score"].items():
+            rank = self.unit_ranks.get(sid)
+            cluster = units.at[sid, "cluster"] if "cluster" in units.columns else None
+            where = f" {cluster}" if cluster else ""
+            texts.append(
+                ""
+                if value is None or rank is None
+                else ex.say(
+                    "achievement_points",
+                    self.lang,
+                    score=ex.number(value, self.lang),
+                    rank=rank,
+                    where=where,
+                )
+            )
+        return pd.Series(texts, index=units.index, dtype=object)
 
     def _ranks(self) -> pd.Series:
         """Units' place in their cluster by score; equal scores share a place."""
@@ -616,7 +618,7 @@ class _Round:
             else [()] * len(frame)
         )
         if scope == "units":
-            frame["rank"] = self._ranks()
+            frame["rank"] = self.ranks
         else:
             units = self.frames["units"]
             names = units["name"] if "name" in units.columns else units.index.to_series()
