@@ -28,10 +28,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ok": ("hợp lệ", "valid"),
     "bad": ("có lỗi", "has errors"),
     "counts": ("{errors} lỗi, {warnings} cảnh báo", "{errors} errors, {warnings} warnings"),
-    "tests_not_run": (
-        "Các ca kiểm thử ({n}) chưa chạy: bộ máy xét chưa sẵn sàng.",
-        "The {n} test cases were not run: the engine is not available.",
-    ),
     "tests_none": ("Không có ca kiểm thử.", "No test cases."),
     "tests_ok": ("{passed}/{n} ca kiểm thử đạt.", "{passed}/{n} test cases passed."),
     "tests_failed": (
@@ -129,7 +125,7 @@ def _as_json(report: dict[str, Any], lang: Lang) -> dict[str, Any]:
         "diagnostics": [d.as_dict(lang) for d in report["diagnostics"]],
         "tests": {
             "count": report["n_tests"],
-            "ran": bool(tests and tests.ran),
+            "ran": tests is not None,
             "passed": tests.passed if tests else 0,
             "failures": [d.as_dict(lang) for d in tests.failures] if tests else [],
         },
@@ -155,8 +151,6 @@ def _render(reports: list[dict[str, Any]], lang: Lang) -> None:
             console.print("  " + text("tests_skipped", lang))
         elif tests is None:
             console.print("  " + text("tests_none", lang))
-        elif not tests.ran:
-            console.print("  [yellow]" + text("tests_not_run", lang, n=n) + "[/]")
         elif tests.failures:
             failed = n - tests.passed
             console.print(
