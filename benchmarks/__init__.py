@@ -1,0 +1,1 @@
+"""Benchmarks for `emulate` (not part of the test suite): `python -m benchmarks --help`."""
