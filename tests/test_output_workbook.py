@@ -9,7 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
-from emulate.output.resultjson import dumps_canonical, result_to_document, sha256_hex
+from emulate.output.resultjson import (
+    dumps_canonical,
+    load_result,
+    result_to_document,
+    sha256_hex,
+)
 from emulate.output.workbook import write_results_workbook
 from tests.output_factory import HOSTILE, make_result
 
@@ -164,6 +169,16 @@ def test_text_that_looks_like_an_error_code_stays_text(tmp_path):
     ws = load_workbook(path)["Đơn vị"]
     cell = next(c for c in ws["B"] if c.value == "#N/A")
     assert cell.data_type == "s"
+
+
+def test_text_shaped_like_markup_or_an_escape_stays_text(tmp_path):
+    result = make_result()
+    result.people.loc[result.people["id"] == "CB001", "name"] = "<r>Hòa</r>"
+    result.people.loc[result.people["id"] == "CB002", "name"] = "Bình _x0041_"
+    path = tmp_path / "r.xlsx"
+    write_results_workbook(result, path, now=NOW)
+    assert "<r>Hòa</r>" in [c.value for c in load_workbook(path)["Cá nhân"]["B"]]
+    assert load_result(path) == result_to_document(result)  # the hidden JSON, whole
 
 
 def test_never_over_an_input(tmp_path, monkeypatch):

@@ -1,17 +1,21 @@
 """The results workbook (DESIGN §8): summary with a native chart, units, people, nominations,
 explanations, warnings, provenance, and the canonical JSON in the hidden sheet `_emulate`.
 
-Written with openpyxl in write-only mode (rows streamed, constant memory), so a province's
-100k people and their decisions fit. Every text cell is forced to type `s` (an inline string):
-a name such as `=HYPERLINK(...)` stays text, never a formula (reliability F1); characters XML
-forbids are stripped. No cell holds a formula: every figure is a computed value.
+Written with xlsxwriter in constant-memory mode: rows are streamed in order, one at a time, so
+a province's 100k people and their decisions fit. Styling is set once per column (number
+formats, wrapping); only the cells that differ from their column (a text in a money column,
+the bold totals) carry a format of their own. Strings are never turned into formulas, links or
+numbers: a name such as `=HYPERLINK(...)` stays text (reliability F1); characters XML forbids
+are stripped. No cell holds a formula: every figure is a computed value.
 """
 
 from __future__ import annotations
 
-import copy
+import contextlib
 import datetime as dt
+import itertools
 import json
+import math
 import os
 import platform
 import re
@@ -39,7 +43,8 @@ from emulate.text import collation_key, name_sort_key
 
 if TYPE_CHECKING:
     import pandas as pd
-    from openpyxl.workbook import Workbook
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
 
     from emulate.engine.result import Result
     from emulate.rules.model import FieldSpec, RuleSet
@@ -48,6 +53,14 @@ TIMEZONE = "Asia/Ho_Chi_Minh"
 MAX_ROWS = 1_048_576  # Excel's rows per sheet; longer tables continue on "<name> (2)"
 MAX_CELL = 32_767
 SAMPLE = 2_000  # rows looked at to size the columns
+
+# Text stays text: no formulas, links or numbers guessed from strings.
+WRITER_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
 
 SHEETS: dict[str, tuple[str, str]] = {
     "summary": ("Tổng hợp", "Summary"),
@@ -117,12 +130,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "no_": ("Không", "No"),
 }
 
-# Whole numbers (counts, ranks) keep Excel's General format: it shows them as they are, and
-# unstyled cells are much cheaper to write.
+# Whole numbers (counts, ranks) keep Excel's General format: it shows them as they are.
 FMT_MONEY = "#,##0"
 FMT_POINTS = "0.00"
 FMT_PERCENT = "0.00%"
 FMT_DATE = "dd/mm/yyyy"
+
+HEADER_COLOR = "#1F4E78"
+HEADER_BORDER = "#9BA7B4"
+CM = 360_000 / 9_525  # pixels per centimetre (EMU per cm / EMU per pixel)
 
 
 def _w(key: str, lang: Lang) -> str:
@@ -132,9 +148,12 @@ def _w(key: str, lang: Lang) -> str:
 # -- cells --------------------------------------------------------------------------------
 
 
-# What XML 1.0 cannot hold (openpyxl raises on the C0 controls; U+FFFE/U+FFFF are
+# What XML 1.0 cannot hold (C0 controls but tab and line breaks; U+FFFE/U+FFFF are
 # non-characters).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# What Excel reads as an escaped character (`_x000D_`) inside a cell's text.
+_ESCAPE = re.compile("_x[0-9A-Fa-f]{4}_")
+_ESCAPES = re.compile("(?=_x[0-9A-Fa-f]{4}_)")  # every one, overlapping ones too
 
 
 @lru_cache(maxsize=1 << 16)  # names, titles, statuses and reasons repeat a lot
@@ -143,7 +162,49 @@ def clean_text(value: str) -> str:
     text = value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
     if _ILLEGAL.search(text):
         text = _ILLEGAL.sub("", text)
-    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+    return text if len(text) <= MAX_CELL // 2 else _fit(text)
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _fit(text: str) -> str:
+    """Cut to Excel's limit, counted as Excel counts: in UTF-16 units (a character outside
+    the BMP takes two)."""
+    if _utf16_len(text) <= MAX_CELL:
+        return text
+    end = MAX_CELL - 1
+    while (excess := _utf16_len(text[:end]) - (MAX_CELL - 1)) > 0:
+        end -= excess
+    return text[:end] + "…"
+
+
+class _Rich(str):
+    """Text that looks like rich-text XML (`<r>…</r>`): xlsxwriter would copy it into the
+    file unescaped, so it is written as a two-run rich string instead (same text)."""
+
+    __slots__ = ()
+
+
+def _looks_rich(text: str) -> bool:
+    return text.startswith("<r>") and text.endswith("</r>")
+
+
+@lru_cache(maxsize=1 << 16)
+def _text(value: str) -> str:
+    text = clean_text(value)
+    return _Rich(text) if _looks_rich(text) else text
+
+
+class _Cell:
+    """A value written with a format of its own instead of its column's."""
+
+    __slots__ = ("format", "value")
+
+    def __init__(self, value: Any, fmt: Format) -> None:
+        self.value = value
+        self.format = fmt
 
 
 @dataclass(frozen=True)
@@ -155,133 +216,173 @@ class Column:
     wrap: bool = False
     width: float | None = None  # fixed width; None: fitted to the content
 
+    @property
+    def style(self) -> _Style:
+        """The style its cells take from the column."""
+        return (self.fmt, self.wrap, False)
 
-class _Styles:
-    """Shared style objects (openpyxl deduplicates them into the stylesheet)."""
 
-    def __init__(self) -> None:
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-        thin = Side(style="thin", color="9BA7B4")
-        self.header_font = Font(bold=True, color="FFFFFF")
-        self.header_fill = PatternFill("solid", fgColor="1F4E78")
-        self.header_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        self.header_border = Border(left=thin, right=thin, top=thin, bottom=thin)
-        self.bold = Font(bold=True)
-        self.wrap = Alignment(vertical="top", wrap_text=True)
+_Style = tuple[str | None, bool, bool]  # (number format, wrap, bold)
+_PLAIN: _Style = (None, False, False)
 
 
 class _Book:
-    """A write-only workbook and the helpers every sheet uses."""
+    """An xlsxwriter workbook and the helpers every sheet uses."""
 
-    def __init__(self) -> None:
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.cell.cell import ERROR_CODES
+    def __init__(self, target: str | os.PathLike[str] | BinaryIO) -> None:
+        import xlsxwriter
 
-        self.wb: Workbook = Workbook(write_only=True)
-        self._cell = WriteOnlyCell
-        self._error_codes = frozenset(ERROR_CODES)
-        self._styles: dict[tuple[str | None, bool, bool], Any] = {}
-        self.styles = _Styles()
-
-    def cell(self, ws: Any, value: Any, column: Column | None = None, *, bold: bool = False):
-        """A value for `ws.append`: numbers as numbers in the column's format, text always
-        text. Plain values go in bare (openpyxl then reuses one cell object); styled cells
-        copy a style built once, as openpyxl's per-cell style setters are slow."""
-        if value is None:
-            return None
-        if isinstance(value, bool):
-            value = str(value)
-        fmt, wrap = None, False
-        if isinstance(value, str):
-            value = clean_text(value)
-            wrap = column is not None and column.wrap
-            inert = not (value.startswith("=") or value in self._error_codes)
-            if inert and not wrap and not bold:
-                return value  # openpyxl stores it as a string
-        else:
-            if isinstance(value, Decimal):
-                value = int(value) if value == value.to_integral_value() else value
-            if column is not None and column.fmt:
-                fmt = column.fmt
-            elif isinstance(value, dt.date):
-                fmt = FMT_DATE
-            if fmt is None and not bold:
-                return value
-        c = self._cell(ws, value=value)
-        if isinstance(value, str):
-            c.data_type = "s"  # never a formula or an error code, whatever the text
-        c._style = copy.copy(self._style(ws, fmt, wrap, bold))
-        return c
-
-    def _style(self, ws: Any, fmt: str | None, wrap: bool, bold: bool) -> Any:
-        key = (fmt, wrap, bold)
-        if key not in self._styles:
-            proto = self._cell(ws, value=None)
-            if fmt:
-                proto.number_format = fmt
-            if wrap:
-                proto.alignment = self.styles.wrap
-            if bold:
-                proto.font = self.styles.bold
-            self._styles[key] = proto._style
-        return self._styles[key]
-
-    def raw_text(self, ws: Any, text: str):
-        """A text cell exactly as given (the JSON carrier: already clean, never re-normalised)."""
-        c = self._cell(ws, value=None)
-        c.value, c.data_type = text, "s"
-        return c
-
-    def header_cell(self, ws: Any, text: str):
-        s = self.styles
-        c = self.raw_text(ws, clean_text(text))
-        c.font, c.fill, c.alignment, c.border = (
-            s.header_font,
-            s.header_fill,
-            s.header_align,
-            s.header_border,
+        self.wb = xlsxwriter.Workbook(
+            os.fspath(target) if isinstance(target, os.PathLike) else target, WRITER_OPTIONS
         )
-        return c
+        self._formats: dict[_Style, Format] = {}
+        self.header = self.wb.add_format(
+            {
+                "bold": True,
+                "font_color": "#FFFFFF",
+                "pattern": 1,
+                "bg_color": HEADER_COLOR,
+                "align": "center",
+                "valign": "vcenter",
+                "text_wrap": True,
+                "border": 1,
+                "border_color": HEADER_BORDER,
+            }
+        )
+        self._run = self.wb.add_format()  # the second run of a `_Rich` text: default font
+
+    def format(self, style: _Style) -> Format:
+        """The format of a style; `_PLAIN` is Excel's default (it overrides a column's)."""
+        if style not in self._formats:
+            fmt, wrap, bold = style
+            props: dict[str, Any] = {}
+            if fmt:
+                props["num_format"] = fmt
+            if wrap:
+                props.update(valign="top", text_wrap=True)
+            if bold:
+                props["bold"] = True
+            self._formats[style] = self.wb.add_format(props)
+        return self._formats[style]
+
+    def converter(
+        self, column: Column, *, bold: bool = False, under: _Style | None = None
+    ) -> Callable[[Any], Any]:
+        """What to hand xlsxwriter for each value of `column` (in a sheet column styled
+        `under`, by default the column's own style): numbers as numbers in the column's
+        format, dates as dates, text always text. A value whose style is the sheet column's
+        goes in bare; any other carries its format in a `_Cell`."""
+        under = column.style if under is None else under
+
+        def own(style: _Style) -> Format | None:
+            return None if style == under else self.format(style)
+
+        text_f = own((None, column.wrap, bold))
+        number_f = own((column.fmt, False, bold))
+        date_f = own((column.fmt or FMT_DATE, False, bold))
+
+        def text(value: str) -> Any:
+            t = _text(value)
+            return t if text_f is None else _Cell(t, text_f)
+
+        def number(value: Any) -> Any:
+            return value if number_f is None else _Cell(value, number_f)
+
+        def convert(value: Any) -> Any:
+            cls = value.__class__
+            if cls is str:
+                return text(value)
+            if value is None:
+                return None
+            if cls is int:
+                return number(value)
+            if cls is Decimal or cls is float:
+                value = float(value)  # written as "%.16g" either way, as Excel keeps it
+                return number(value) if math.isfinite(value) else None
+            if cls is bool:
+                return text(str(value))
+            if isinstance(value, dt.date):
+                return value if date_f is None else _Cell(value, date_f)
+            if isinstance(value, str):
+                return text(str(value))
+            return number(value)
+
+        return convert
+
+    def sheet(self, name: str, widths: Sequence[float], styles: Sequence[_Style]) -> Worksheet:
+        """A new sheet with its column widths and formats."""
+        ws = self.wb.add_worksheet(name)
+        ws.add_write_handler(_Cell, _write_cell)
+        ws.add_write_handler(_Rich, self._write_rich)
+        for i, (width, style) in enumerate(zip(widths, styles, strict=True)):
+            # In pixels: 7 per character, so the file holds exactly `width` characters. The
+            # odd columns' millionth of a pixel (rounded away in the file) keeps each column
+            # its own <col> entry: xlsxwriter would merge equal neighbours into one range,
+            # whose width some readers (openpyxl) give only to the range's first column.
+            fmt = None if style == _PLAIN else self.format(style)
+            ws.set_column_pixels(i, i, width * 7 + (i % 2) * 1e-6, fmt)
+        return ws
+
+    def _write_rich(self, ws: Worksheet, row: int, col: int, token: str, fmt: Any = None):
+        text = str(token)
+        return ws.write_rich_string(
+            row, col, text[:1], self._run, text[1:], *([fmt] if fmt is not None else [])
+        )
+
+    def header_row(self, ws: Worksheet, headers: Iterable[str], row: int = 0) -> None:
+        ws.write_row(row, 0, [_text(h) for h in headers], self.header)
+
+    def close(self) -> None:
+        try:
+            self.wb.close()
+        except BaseException:
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        """After a failure: remove the sheets' temporary row files (nothing is saved)."""
+        for ws in self.wb.worksheets():
+            handle = getattr(ws, "row_data_fh", None)
+            name = getattr(ws, "row_data_filename", None)
+            with contextlib.suppress(OSError):
+                if handle is not None:
+                    handle.close()
+                if name:
+                    os.unlink(name)
 
     def table(
         self,
         name: str,
         columns: Sequence[Column],
-        rows: Iterable[Sequence[Any]],
+        data: Sequence[Sequence[Any]],
         *,
         freeze: str = "A2",
-    ) -> list[Any]:
+    ) -> list[Worksheet]:
         """A sheet (continued on "<name> (2)", ... past Excel's row limit) with a styled
-        header, frozen panes, an autofilter and fitted widths. Returns the sheets."""
-        rows = list(rows)
+        header, frozen panes, an autofilter and fitted widths, from the values of each column
+        (`data`, column by column). Returns the sheets."""
+        n = len(data[0]) if data else 0
+        widths = _widths(columns, list(zip(*(d[:SAMPLE] for d in data), strict=True)))
+        cells = [list(map(self.converter(c), d)) for c, d in zip(columns, data, strict=True)]
         per_sheet = MAX_ROWS - 1
-        chunks = [rows[i : i + per_sheet] for i in range(0, len(rows), per_sheet)] or [[]]
         sheets = []
-        widths = _widths(columns, rows[:SAMPLE])
-        for n, chunk in enumerate(chunks, start=1):
-            ws = self.wb.create_sheet(name if n == 1 else f"{name} ({n})")
-            _prepare(ws, widths, freeze)
-            ws.append([self.header_cell(ws, c.header) for c in columns])
-            for row in chunk:
-                ws.append([self.cell(ws, v, col) for v, col in zip(row, columns, strict=True)])
-            ws.auto_filter.ref = f"A1:{_letter(len(columns))}{len(chunk) + 1}"
+        for k, start in enumerate(range(0, max(n, 1), per_sheet), start=1):
+            ws = self.sheet(name if k == 1 else f"{name} ({k})", widths, [c.style for c in columns])
+            ws.freeze_panes(freeze)
+            self.header_row(ws, (c.header for c in columns))
+            stop = min(start + per_sheet, n)
+            write_row = ws.write_row
+            rows = zip(*(c[start:stop] for c in cells), strict=True)
+            for r, row in enumerate(rows, start=1):
+                if write_row(r, 0, row):  # xlsxwriter stops a row at its first error
+                    raise ValueError(f"{name}: row {r + 1} could not be written")
+            ws.autofilter(0, 0, stop - start, len(columns) - 1)
             sheets.append(ws)
         return sheets
 
 
-def _letter(n: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(n)
-
-
-def _prepare(ws: Any, widths: Sequence[float], freeze: str | None) -> None:
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[_letter(i)].width = width
-    if freeze:
-        ws.freeze_panes = freeze
+def _write_cell(ws: Worksheet, row: int, col: int, token: _Cell, _fmt: Any = None) -> Any:
+    return ws.write(row, col, token.value, token.format)
 
 
 def _shown_length(value: Any) -> int:
@@ -309,25 +410,37 @@ def _widths(columns: Sequence[Column], sample: Sequence[Sequence[Any]]) -> list[
     return widths
 
 
+def _by_column(rows: Sequence[Sequence[Any]], width: int) -> list[list[Any]]:
+    """Rows turned into columns (`width` of them, even without rows)."""
+    return [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
+
+
 # -- display values -----------------------------------------------------------------------
 
 
-def _field_value(value: Any, spec: FieldSpec, lang: Lang) -> Any:
+def _field_values(values: Iterable[Any], spec: FieldSpec, lang: Lang) -> list[Any]:
     """A declared field as an officer reads it: labels for choices, Có/Không, dates."""
-    if is_missing(value):
-        return None
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()
-    if spec.type == "boolean":
-        return _w("yes" if bool(value) else "no_", lang)
+    shown: dict[Any, str] = {}
     if spec.type == "choice":
         shown = {v: label for label, v in reversed(list(spec.choice_map().items()))}
-        return shown.get(value, str(value))
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date | Decimal | int | float):
-        return value
-    return str(value)
+    yes, no = _w("yes", lang), _w("no_", lang)
+
+    def one(value: Any) -> Any:
+        if is_missing(value):
+            return None
+        if hasattr(value, "item") and not isinstance(value, str):
+            value = value.item()
+        if spec.type == "boolean":
+            return yes if bool(value) else no
+        if spec.type == "choice":
+            return shown.get(value, str(value))
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date | Decimal | int | float):
+            return value
+        return str(value)
+
+    return [one(v) for v in values]
 
 
 def _field_column(spec: FieldSpec) -> Column:
@@ -335,10 +448,21 @@ def _field_column(spec: FieldSpec) -> Column:
     return Column(spec.header, fmt=fmt)
 
 
-def _title_names(titles: Any, rules: RuleSet) -> str:
-    if not isinstance(titles, tuple | list):
-        return ""
-    return "; ".join(rules.titles[t].name if t in rules.titles else str(t) for t in titles)
+def _title_names(titles: Iterable[Any], rules: RuleSet) -> list[str]:
+    """Each subject's titles by name, `; `-separated ("" for none)."""
+    memo: dict[Any, str] = {}
+
+    def one(ids: Any) -> str:
+        if not isinstance(ids, tuple | list):
+            return ""
+        key = tuple(ids)
+        if key not in memo:
+            memo[key] = "; ".join(
+                rules.titles[t].name if t in rules.titles else str(t) for t in ids
+            )
+        return memo[key]
+
+    return [one(t) for t in titles]
 
 
 def _opt(value: Any) -> Any:
@@ -347,12 +471,27 @@ def _opt(value: Any) -> Any:
     return value.item() if hasattr(value, "item") and not isinstance(value, str) else value
 
 
+_NATIVE = frozenset({str, int, bool})  # values `_opt` returns as they are
+
+
+def _opts(values: Iterable[Any]) -> list[Any]:
+    """`_opt` of each value (missing → None, numpy scalars → Python)."""
+    return [v if v.__class__ in _NATIVE else _opt(v) for v in values]
+
+
+def _values(frame: pd.DataFrame, key: str) -> list[Any]:
+    """A column's values as Python objects; None throughout when the frame lacks it."""
+    return frame[key].tolist() if key in frame.columns else [None] * len(frame)
+
+
+def _take(values: Sequence[Any], order: Sequence[int]) -> list[Any]:
+    return [values[i] for i in order]
+
+
 # -- sheets -------------------------------------------------------------------------------
 
 
 def _summary(book: _Book, result: Result, lang: Lang) -> None:
-    from openpyxl.chart import BarChart, Reference
-
     rules = result.rules
     summary = result.summary()
     columns = [
@@ -395,38 +534,47 @@ def _summary(book: _Book, result: Result, lang: Lang) -> None:
     widths = _widths(columns, [*rows, totals])
     if chart_rows:  # unit names sit in column A below the table
         widths[0] = max(widths[0], _widths([Column("")], [[r[0]] for r in chart_rows])[0])
-    ws = book.wb.create_sheet(labels.pick(SHEETS["summary"], lang))
-    _prepare(ws, widths, "A2")
-    ws.append([book.header_cell(ws, c.header) for c in columns])
-    for row in rows:
-        ws.append([book.cell(ws, v, c) for v, c in zip(row, columns, strict=True)])
-    ws.append([book.cell(ws, v, c, bold=True) for v, c in zip(totals, columns, strict=True)])
-    ws.auto_filter.ref = f"A1:{_letter(len(columns))}{len(rows) + 1}"
+    styles = [c.style for c in columns]
+    ws = book.sheet(labels.pick(SHEETS["summary"], lang), widths, styles)
+    ws.freeze_panes("A2")
+    book.header_row(ws, (c.header for c in columns))
+    plain = [book.converter(c) for c in columns]
+    bold = [book.converter(c, bold=True) for c in columns]
+    for r, row in enumerate(rows, start=1):
+        ws.write_row(r, 0, [f(v) for f, v in zip(plain, row, strict=True)])
+    ws.write_row(len(rows) + 1, 0, [f(v) for f, v in zip(bold, totals, strict=True)])
+    ws.autofilter(0, 0, len(rows), len(columns) - 1)
     if not chart_rows:
         return
-    ws.append([])
-    top = len(rows) + 4  # header row of the chart's data
-    ws.append([book.header_cell(ws, h) for h in [_w("chart_unit", lang), *clusters]])
-    for row in chart_rows:
-        ws.append([book.cell(ws, v, Column("", fmt=FMT_POINTS)) for v in row])
+    top = len(rows) + 3  # header row of the chart's data (0-based), after an empty row
+    book.header_row(ws, [_w("chart_unit", lang), *clusters], top)
+    points = Column("", fmt=FMT_POINTS)
+    convert = [
+        book.converter(points, under=styles[i] if i < len(styles) else _PLAIN)
+        for i in range(1 + len(clusters))
+    ]
+    for r, row in enumerate(chart_rows, start=top + 1):
+        ws.write_row(r, 0, [f(v) for f, v in zip(convert, row, strict=True)])
     bottom = top + len(chart_rows)
 
-    chart = BarChart()
-    chart.type = "bar"  # horizontal: long Vietnamese unit names stay readable
-    chart.grouping = "clustered"
-    chart.overlap = 100  # one bar per unit, coloured by its cluster
-    chart.title = _w("chart_title", lang)
-    chart.y_axis.title = _w("points", lang)
-    data = Reference(ws, min_col=2, max_col=1 + len(clusters), min_row=top, max_row=bottom)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=bottom))
-    chart.x_axis.scaling.orientation = "maxMin"  # first unit at the top
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.legend.position = "b"
-    chart.width = 18
-    chart.height = max(7.5, 0.6 * len(chart_rows) + 3)
-    ws.add_chart(chart, f"{_letter(len(columns) + 2)}2")
+    name = ws.get_name()
+    chart = book.wb.add_chart({"type": "bar"})  # horizontal: long unit names stay readable
+    for i in range(1, 1 + len(clusters)):
+        series: dict[str, Any] = {
+            "name": [name, top, i],
+            "categories": [name, top + 1, 0, bottom, 0],
+            "values": [name, top + 1, i, bottom, i],
+        }
+        if i == 1:
+            series["overlap"] = 100  # one bar per unit, coloured by its cluster
+        chart.add_series(series)
+    chart.set_title({"name": _w("chart_title", lang)})
+    chart.set_x_axis({"name": _w("points", lang)})  # a bar chart's x axis holds the values
+    chart.set_y_axis({"reverse": True})  # first unit at the top
+    chart.set_legend({"position": "bottom"})
+    height = max(7.5, 0.6 * len(chart_rows) + 3)
+    chart.set_size({"width": round(18 * CM), "height": round(height * CM)})
+    ws.insert_chart(1, len(columns) + 1, chart)
 
 
 def _chart_rows(result: Result) -> tuple[list[list[Any]], list[str]]:
@@ -443,10 +591,11 @@ def _chart_rows(result: Result) -> tuple[list[list[Any]], list[str]]:
         for r in records
     ]
     clusters = sorted(set(cluster_of), key=collation_key) or [""]
+    index = {c: i for i, c in enumerate(clusters)}
     order = sorted(
         range(len(records)),
         key=lambda i: (
-            clusters.index(cluster_of[i]),
+            index[cluster_of[i]],
             _rank_key(records[i].get("rank")),
             str(records[i]["id"]),
         ),
@@ -454,7 +603,7 @@ def _chart_rows(result: Result) -> tuple[list[list[Any]], list[str]]:
     rows = []
     for i in order:
         cells: list[Any] = [None] * len(clusters)
-        cells[clusters.index(cluster_of[i])] = records[i]["score"]
+        cells[index[cluster_of[i]]] = records[i]["score"]
         rows.append([str(records[i].get("name") or records[i]["id"]), *cells])
     labels_ = [c or "—" for c in clusters]
     return rows, labels_
@@ -495,27 +644,26 @@ def _units(book: _Book, result: Result, lang: Lang) -> None:
         Column(_w("level", lang)),
         Column(_w("titles", lang), wrap=True, width=40),
     ]
-    records = frame.to_dict("records")
-    records.sort(
-        key=lambda r: (
-            collation_key(str(r.get("cluster") or "")) if "cluster" in declared else (),
-            _rank_key(r.get("rank")),
-            str(r["id"]),
-        )
+    ids, ranks = _values(frame, "id"), _values(frame, "rank")
+    clusters = _values(frame, "cluster")
+    order = sorted(
+        range(len(frame)),
+        key=lambda i: (
+            collation_key(str(clusters[i] or "")) if "cluster" in declared else (),
+            _rank_key(ranks[i]),
+            str(ids[i]),
+        ),
     )
-    rows = [
-        [
-            r["id"],
-            _opt(r.get("name")),
-            *(_field_value(r.get(k), s, lang) for k, s in declared.items()),
-            *(_opt(r.get(k)) for k in pkeys),
-            _opt(r.get("rank")),
-            _opt(r.get("level")),
-            _title_names(r.get("titles"), rules),
-        ]
-        for r in records
+    data = [
+        _take(ids, order),
+        _opts(_take(_values(frame, "name"), order)),
+        *(_field_values(_take(_values(frame, k), order), s, lang) for k, s in declared.items()),
+        *(_opts(_take(_values(frame, k), order)) for k in pkeys),
+        _opts(_take(ranks, order)),
+        _opts(_take(_values(frame, "level"), order)),
+        _title_names(_take(_values(frame, "titles"), order), rules),
     ]
-    book.table(labels.pick(SHEETS["units"], lang), columns, rows, freeze="C2")
+    book.table(labels.pick(SHEETS["units"], lang), columns, data, freeze="C2")
 
 
 def _people(book: _Book, result: Result, lang: Lang) -> None:
@@ -534,28 +682,22 @@ def _people(book: _Book, result: Result, lang: Lang) -> None:
         *pcols,
         Column(_w("titles", lang), wrap=True, width=40),
     ]
-    records = frame.to_dict("records")
-    records.sort(
-        key=lambda r: (
-            str(r.get("unit") or ""),
-            name_sort_key(str(r.get("name") or "")),
-            str(r["id"]),
-        )
+    ids, names, units = _values(frame, "id"), _values(frame, "name"), _values(frame, "unit")
+    order = sorted(
+        range(len(frame)),
+        key=lambda i: (str(units[i] or ""), name_sort_key(str(names[i] or "")), str(ids[i])),
     )
-    rows = [
-        [
-            r["id"],
-            _opt(r.get("name")),
-            _opt(r.get("unit")),
-            _opt(r.get("unit_name")),
-            _opt(r.get("level")),
-            *(_field_value(r.get(k), s, lang) for k, s in declared.items()),
-            *(_opt(r.get(k)) for k in pkeys),
-            _title_names(r.get("titles"), rules),
-        ]
-        for r in records
+    data = [
+        _take(ids, order),
+        _opts(_take(names, order)),
+        _opts(_take(units, order)),
+        _opts(_take(_values(frame, "unit_name"), order)),
+        _opts(_take(_values(frame, "level"), order)),
+        *(_field_values(_take(_values(frame, k), order), s, lang) for k, s in declared.items()),
+        *(_opts(_take(_values(frame, k), order)) for k in pkeys),
+        _title_names(_take(_values(frame, "titles"), order), rules),
     ]
-    book.table(labels.pick(SHEETS["people"], lang), columns, rows, freeze="C2")
+    book.table(labels.pick(SHEETS["people"], lang), columns, data, freeze="C2")
 
 
 def _subjects(result: Result) -> dict[tuple[str, str], dict[str, Any]]:
@@ -567,8 +709,24 @@ def _subjects(result: Result) -> dict[tuple[str, str], dict[str, Any]]:
     return out
 
 
-def _basis(basis: Any, rules: RuleSet) -> str | None:
-    return None if is_missing(basis) else full_basis(str(basis), rules.references)
+def _basis(rules: RuleSet) -> Callable[[Any], str | None]:
+    """Each decision's legal basis spelled out (the same few citations, worked out once)."""
+    memo: dict[str, str | None] = {}
+
+    def one(basis: Any) -> str | None:
+        if is_missing(basis):
+            return None
+        key = str(basis)
+        if key not in memo:
+            memo[key] = full_basis(key, rules.references)
+        return memo[key]
+
+    return one
+
+
+def _title_label(rules: RuleSet) -> Callable[[Any], Any]:
+    names = {tid: t.name for tid, t in rules.titles.items()}
+    return lambda tid: names.get(tid, tid)
 
 
 def _nominations(book: _Book, result: Result, lang: Lang) -> None:
@@ -576,26 +734,28 @@ def _nominations(book: _Book, result: Result, lang: Lang) -> None:
     position = {tid: i for i, tid in enumerate(rules.titles)}
     subjects = _subjects(result)
     d = result.decisions
-    chosen = d[d["status"].isin(["awarded", "tie"])].to_dict("records")
+    chosen = d[d["status"].isin(["awarded", "tie"])]
+    scopes, ids, titles = (_values(chosen, k) for k in ("for", "subject", "title"))
+    recs = [subjects.get((s, str(i)), {}) for s, i in zip(scopes, ids, strict=True)]
+    is_title = {tid: t.kind == "title" for tid, t in rules.titles.items()}
 
     def affiliation(scope: str, rec: dict[str, Any]) -> str:
         key = "cluster" if scope == "units" else "unit"
         return "" if is_missing(rec.get(key)) else str(rec.get(key))
 
-    def order(dec: dict[str, Any]) -> tuple[Any, ...]:
-        scope, title = dec["for"], rules.titles.get(dec["title"])
-        rec = subjects.get((scope, str(dec["subject"])), {})
+    def order(k: int) -> tuple[Any, ...]:
+        scope, title, rec = scopes[k], titles[k], recs[k]
         return (
             scope != "units",
-            title is None or title.kind != "title",
-            position.get(dec["title"], len(position)),
+            not is_title.get(title, False),
+            position.get(title, len(position)),
             collation_key(affiliation(scope, rec)),
             # units by their name; people by given name first, the official order
             (collation_key if scope == "units" else name_sort_key)(str(rec.get("name") or "")),
-            str(dec["subject"]),
+            str(ids[k]),
         )
 
-    chosen.sort(key=order)
+    rows = sorted(range(len(chosen)), key=order)
     columns = [
         Column(_w("no", lang)),
         Column(_w("for", lang)),
@@ -608,40 +768,41 @@ def _nominations(book: _Book, result: Result, lang: Lang) -> None:
         Column(_w("basis", lang), wrap=True, width=40),
         Column(_w("money", lang), fmt=FMT_MONEY),
     ]
-    rows = []
-    for n, dec in enumerate(chosen, start=1):
-        scope = dec["for"]
-        rec = subjects.get((scope, str(dec["subject"])), {})
-        where = rec.get("cluster") if scope == "units" else rec.get("unit_name") or rec.get("unit")
-        title = rules.titles.get(dec["title"])
-        rows.append(
-            [
-                n,
-                labels.scope(scope, lang),
-                title.name if title else dec["title"],
-                dec["subject"],
-                _opt(rec.get("name")),
-                _opt(where),
-                labels.status(dec["status"], lang),
-                _opt(dec.get("achievement")) or None,
-                _basis(dec.get("basis"), rules),
-                _opt(dec.get("money")),
-            ]
+
+    def where(k: int) -> Any:
+        rec = recs[k]
+        return (
+            rec.get("cluster") if scopes[k] == "units" else rec.get("unit_name") or rec.get("unit")
         )
-    book.table(labels.pick(SHEETS["nominations"], lang), columns, rows, freeze="E2")
+
+    scope_label = {s: labels.scope(s, lang) for s in set(scopes)}
+    status_label = {s: labels.status(s, lang) for s in ("awarded", "tie")}
+    title_label = _title_label(rules)
+    achievements = _take(_values(chosen, "achievement"), rows)
+    data = [
+        list(range(1, len(rows) + 1)),
+        [scope_label[scopes[k]] for k in rows],
+        [title_label(titles[k]) for k in rows],
+        _take(ids, rows),
+        _opts(recs[k].get("name") for k in rows),
+        _opts(where(k) for k in rows),
+        [status_label[s] for s in _take(_values(chosen, "status"), rows)],
+        [v or None for v in _opts(achievements)],
+        list(map(_basis(rules), _take(_values(chosen, "basis"), rows))),
+        _opts(_take(_values(chosen, "money"), rows)),
+    ]
+    book.table(labels.pick(SHEETS["nominations"], lang), columns, data, freeze="E2")
 
 
 def _explanations(book: _Book, result: Result, lang: Lang) -> None:
     rules = result.rules
     position = {tid: i for i, tid in enumerate(rules.titles)}
-    subjects = _subjects(result)
-    records = result.decisions.to_dict("records")
-    records.sort(
-        key=lambda r: (
-            r["for"] != "units",
-            position.get(r["title"], len(position)),
-            str(r["subject"]),
-        )
+    d = result.decisions
+    scopes, ids, titles = (_values(d, k) for k in ("for", "subject", "title"))
+    last = len(position)
+    rows = sorted(
+        range(len(d)),
+        key=lambda k: (scopes[k] != "units", position.get(titles[k], last), str(ids[k])),
     )
     columns = [
         Column(_w("for", lang)),
@@ -656,27 +817,38 @@ def _explanations(book: _Book, result: Result, lang: Lang) -> None:
         Column(_w("basis", lang), wrap=True, width=40),
         Column(_w("money", lang), fmt=FMT_MONEY),
     ]
-    rows = []
-    for dec in records:
-        rec = subjects.get((dec["for"], str(dec["subject"])), {})
-        title = rules.titles.get(dec["title"])
-        reasons = dec.get("reasons")
-        rows.append(
-            [
-                labels.scope(dec["for"], lang),
-                dec["subject"],
-                _opt(rec.get("name")),
-                title.name if title else dec["title"],
-                labels.status(dec["status"], lang),
-                _opt(dec.get("rank")),
-                _opt(dec.get("places")),
-                _opt(dec.get("pool")),
-                "\n".join(str(x) for x in reasons) if isinstance(reasons, tuple | list) else None,
-                _basis(dec.get("basis"), rules),
-                _opt(dec.get("money")),
-            ]
-        )
-    book.table(labels.pick(SHEETS["explanations"], lang), columns, rows, freeze="D2")
+    names: dict[tuple[str, str], Any] = {}
+    for scope, frame in (("units", result.units), ("people", result.people)):
+        subject_names = _opts(_values(frame, "name"))
+        for i, n in zip(_values(frame, "id"), subject_names, strict=True):
+            names[(scope, str(i))] = n
+    joined: dict[Any, str | None] = {}
+
+    def reasons(value: Any) -> str | None:
+        if not isinstance(value, tuple | list):
+            return None
+        key = tuple(value)
+        if key not in joined:
+            joined[key] = "\n".join(str(x) for x in value)
+        return joined[key]
+
+    scope_label = {s: labels.scope(s, lang) for s in set(scopes)}
+    status_label = {s: labels.status(s, lang) for s in set(_values(d, "status"))}
+    title_label = _title_label(rules)
+    data = [
+        [scope_label[scopes[k]] for k in rows],
+        _take(ids, rows),
+        [names.get((scopes[k], str(ids[k]))) for k in rows],
+        [title_label(titles[k]) for k in rows],
+        [status_label[s] for s in _take(_values(d, "status"), rows)],
+        _opts(_take(_values(d, "rank"), rows)),
+        _opts(_take(_values(d, "places"), rows)),
+        _opts(_take(_values(d, "pool"), rows)),
+        list(map(reasons, _take(_values(d, "reasons"), rows))),
+        list(map(_basis(rules), _take(_values(d, "basis"), rows))),
+        _opts(_take(_values(d, "money"), rows)),
+    ]
+    book.table(labels.pick(SHEETS["explanations"], lang), columns, data, freeze="D2")
 
 
 def _diagnostics(book: _Book, result: Result, lang: Lang) -> None:
@@ -695,11 +867,21 @@ def _diagnostics(book: _Book, result: Result, lang: Lang) -> None:
         ]
         for d in sorted_diagnostics(result.diagnostics)
     ]
-    book.table(labels.pick(SHEETS["diagnostics"], lang), columns, rows)
+    book.table(labels.pick(SHEETS["diagnostics"], lang), columns, _by_column(rows, len(columns)))
+
+
+def _version(package: str) -> str:
+    """An installed package's version, without importing it (openpyxl reads, but is not
+    loaded to write)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "?"
 
 
 def _log(book: _Book, result: Result, lang: Lang, json_sha: str, now: dt.datetime) -> None:
-    import openpyxl
     import pandas as pd
 
     prov = result.provenance
@@ -728,7 +910,8 @@ def _log(book: _Book, result: Result, lang: Lang, json_sha: str, now: dt.datetim
         [
             _w("environment", lang),
             f"Python {platform.python_version()}; pandas {pd.__version__}; "
-            f"openpyxl {openpyxl.__version__}; {platform.system()}",
+            f"openpyxl {_version('openpyxl')}; xlsxwriter {_version('xlsxwriter')}; "
+            f"{platform.system()}",
             None,
         ],
     ]
@@ -737,14 +920,29 @@ def _log(book: _Book, result: Result, lang: Lang, json_sha: str, now: dt.datetim
         Column(_w("value", lang), wrap=True, width=60),
         Column(_w("sha", lang), width=68),
     ]
-    book.table(labels.pick(SHEETS["log"], lang), columns, rows)
+    book.table(labels.pick(SHEETS["log"], lang), columns, _by_column(rows, len(columns)))
+
+
+def _carrier_pieces(text: str) -> list[str]:
+    """`split_cells(text)`, each piece further cut inside any `_xHHHH_` it holds: Excel would
+    read that as an escaped character, while across two cells it stays plain text."""
+    pieces = split_cells(text)
+    if not _ESCAPE.search(text):  # the usual case, and a quick scan
+        return pieces
+    cuts, at = {m.start() + 2 for m in _ESCAPES.finditer(text)}, 0
+    for piece in pieces:
+        at += len(piece)
+        cuts.add(at)
+    bounds = [0, *sorted(c for c in cuts if 0 < c <= len(text))]
+    return [text[a:b] for a, b in itertools.pairwise(bounds) if b > a]
 
 
 def _carrier(book: _Book, canonical: bytes) -> None:
-    ws = book.wb.create_sheet(SHEET)
-    ws.sheet_state = "hidden"
-    for piece in split_cells(canonical.decode("utf-8")):
-        ws.append([book.raw_text(ws, piece)])
+    ws = book.wb.add_worksheet(SHEET)
+    ws.add_write_handler(_Rich, book._write_rich)
+    ws.hide()
+    for row, piece in enumerate(_carrier_pieces(canonical.decode("utf-8"))):
+        ws.write(row, 0, _Rich(piece) if _looks_rich(piece) else piece)
 
 
 # -- entry points -------------------------------------------------------------------------
@@ -752,28 +950,33 @@ def _carrier(book: _Book, canonical: bytes) -> None:
 
 def build_workbook(
     result: Result,
+    target: str | os.PathLike[str] | BinaryIO,
     *,
     lang: Lang | None = None,
     canonical: bytes | None = None,
     now: dt.datetime | None = None,
-) -> Workbook:
-    """The results workbook in memory (write-only: save it once)."""
+) -> None:
+    """Write the results workbook to `target` (a path, or a binary file open for writing)."""
     from zoneinfo import ZoneInfo
 
     lang = lang or result.lang
     if canonical is None:
         canonical = dumps_canonical(result_to_document(result))
     now = now or dt.datetime.now(ZoneInfo(TIMEZONE))
-    book = _Book()
-    _summary(book, result, lang)
-    _units(book, result, lang)
-    _people(book, result, lang)
-    _nominations(book, result, lang)
-    _explanations(book, result, lang)
-    _diagnostics(book, result, lang)
-    _log(book, result, lang, sha256_hex(canonical), now)
-    _carrier(book, canonical)
-    return book.wb
+    book = _Book(target)
+    try:
+        _summary(book, result, lang)
+        _units(book, result, lang)
+        _people(book, result, lang)
+        _nominations(book, result, lang)
+        _explanations(book, result, lang)
+        _diagnostics(book, result, lang)
+        _log(book, result, lang, sha256_hex(canonical), now)
+        _carrier(book, canonical)
+    except BaseException:
+        book.discard()
+        raise
+    book.close()
 
 
 def workbook_writer(
@@ -783,10 +986,10 @@ def workbook_writer(
     canonical: bytes | None = None,
     now: dt.datetime | None = None,
 ) -> Callable[[BinaryIO], None]:
-    """A writer for `files.stage`: builds the workbook and saves it to the given file."""
+    """A writer for `files.stage`: builds the workbook into the given file."""
 
     def write(handle: BinaryIO) -> None:
-        build_workbook(result, lang=lang, canonical=canonical, now=now).save(handle)
+        build_workbook(result, handle, lang=lang, canonical=canonical, now=now)
 
     return write
 
