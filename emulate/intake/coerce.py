@@ -428,6 +428,9 @@ def _show(d: Any) -> str:
 
 
 _BLANK = (None, None)  # memo entry of a blank cell
+# Cell value types that can be equal across types (1 == 1.0 == True): such columns are
+# memoised per type, any other column with one memo for all its values.
+_NUMBERS = frozenset({int, float, bool, Decimal})
 
 
 def _convert(
@@ -446,8 +449,25 @@ def _convert(
     return value, notes
 
 
+def _memo(
+    values: Sequence[Value], fn: Callable[[Value, ColumnType, list[Note]], Any], col: ColumnType
+) -> dict[Value, tuple[Any, list[Note] | Bad | None]] | None:
+    """Every distinct value of a column converted once, or None when two values of different
+    types could be equal (then `coerce_column` memoises per type)."""
+    classes = set(map(type, values))
+    if len(classes & _NUMBERS) > 1:
+        return None
+    try:
+        distinct = dict.fromkeys(values)  # first-seen order, as the per-cell loop converts
+    except TypeError:  # an unhashable value
+        return None
+    checked = col.type in ("integer", "number", "points", "percent")
+    return {v: _convert(v, fn, col, checked) for v in distinct}
+
+
 def coerce_column(
-    raw: Sequence[tuple[int, Value]],
+    values: Sequence[Value],
+    rows: Sequence[int],
     col: ColumnType,
     *,
     letter: str,
@@ -456,30 +476,62 @@ def coerce_column(
     errors: dict[int, str],
     formulas: dict[int, str],
 ) -> tuple[list[Any], list[Diagnostic]]:
-    """Coerce one column: `raw` is (0-based row, cell value) per data row; `errors` and
-    `formulas` map rows to Excel error values and formulas without a cached value."""
+    """Coerce one column: `values` are the cells of the data rows `rows` (0-based); `errors`
+    and `formulas` map rows to Excel error values and formulas without a cached value.
+
+    Each distinct value is converted once; a row is looked at on its own only when its cell
+    has something to report (an error, a note, a blank in a required column)."""
     fn = _COERCERS[col.type]
-    checked = col.type in ("integer", "number", "points", "percent")
     default = default_value(col)
-    # Keyed by value within a type: 1 == 1.0 == True must not share an entry.
+    memo = _memo(values, fn, col)
+    if memo is None:
+        return _coerce_cells(values, rows, col, fn, default, letter, file, sheet, errors, formulas)
+    plain: dict[Value, Any] = {}
+    for v, (value, result) in memo.items():
+        if result is None:  # blank
+            if default is not None or not col.required:
+                plain[v] = default
+        elif result.__class__ is not Bad and not result:
+            plain[v] = value
+    if len(plain) == len(memo) and not errors and not formulas:
+        return list(map(plain.__getitem__, values)), []
+    out: list[Any] = []
+    diags: list[Diagnostic] = []
+    grouped: dict[str, list[tuple[str, dict[str, object]]]] = {}
+    for r, v in zip(rows, values, strict=True):
+        if (errors or formulas) and (r in errors or r in formulas):
+            diags.append(_special(r, col, letter, file, sheet, errors, formulas))
+            out.append(None)
+        elif v in plain:
+            out.append(plain[v])
+        else:
+            out.append(_report(r, memo[v], col, default, letter, file, sheet, diags, grouped))
+    diags.extend(_grouped(grouped, col, file, sheet))
+    return out, diags
+
+
+def _coerce_cells(
+    values: Sequence[Value],
+    rows: Sequence[int],
+    col: ColumnType,
+    fn: Callable[[Value, ColumnType, list[Note]], Any],
+    default: Any,
+    letter: str,
+    file: str,
+    sheet: str,
+    errors: dict[int, str],
+    formulas: dict[int, str],
+) -> tuple[list[Any], list[Diagnostic]]:
+    """`coerce_column` with a memo per value type (1 == 1.0 == True must not share one)."""
+    checked = col.type in ("integer", "number", "points", "percent")
     memos: dict[type, dict[Value, tuple[Any, list[Note] | Bad | None]]] = {}
     out: list[Any] = []
     diags: list[Diagnostic] = []
     grouped: dict[str, list[tuple[str, dict[str, object]]]] = {}
-
-    def where(r: int) -> Where:
-        return Where(file=file, sheet=sheet, cell=f"{letter}{r + 1}")
-
     special = bool(errors or formulas)
-    for r, v in raw:
+    for r, v in zip(rows, values, strict=True):
         if special and (r in errors or r in formulas):
-            code = "cell.excel_error" if r in errors else "cell.formula_no_value"
-            value = errors.get(r) or formulas.get(r)
-            diags.append(
-                MESSAGES.make(
-                    code, where(r), cell=f"{letter}{r + 1}", header=col.header, value=value
-                )
-            )
+            diags.append(_special(r, col, letter, file, sheet, errors, formulas))
             out.append(None)
             continue
         memo = memos.get(v.__class__)
@@ -488,28 +540,67 @@ def coerce_column(
         hit = memo.get(v)
         if hit is None:
             hit = memo[v] = _convert(v, fn, col, checked)
-        value, result = hit
-        if result is None:  # blank
-            if default is None and col.required:
-                diags.append(
-                    MESSAGES.make(
-                        "cell.required", where(r), cell=f"{letter}{r + 1}", header=col.header
-                    )
-                )
-            out.append(default)
-        elif result.__class__ is Bad:
+        out.append(_report(r, hit, col, default, letter, file, sheet, diags, grouped))
+    diags.extend(_grouped(grouped, col, file, sheet))
+    return out, diags
+
+
+def _special(
+    r: int,
+    col: ColumnType,
+    letter: str,
+    file: str,
+    sheet: str,
+    errors: dict[int, str],
+    formulas: dict[int, str],
+) -> Diagnostic:
+    """An Excel error cell or a formula without a cached value."""
+    code = "cell.excel_error" if r in errors else "cell.formula_no_value"
+    value = errors.get(r) or formulas.get(r)
+    cell = f"{letter}{r + 1}"
+    return MESSAGES.make(
+        code, Where(file=file, sheet=sheet, cell=cell), cell=cell, header=col.header, value=value
+    )
+
+
+def _report(
+    r: int,
+    hit: tuple[Any, list[Note] | Bad | None],
+    col: ColumnType,
+    default: Any,
+    letter: str,
+    file: str,
+    sheet: str,
+    diags: list[Diagnostic],
+    grouped: dict[str, list[tuple[str, dict[str, object]]]],
+) -> Any:
+    """The value of row r from its memo entry; its errors to `diags`, its notes to `grouped`."""
+    value, result = hit
+    if result is None:  # blank
+        if default is None and col.required:
             cell = f"{letter}{r + 1}"
-            diags.append(
-                MESSAGES.make(
-                    result.code, where(r), cell=cell, header=col.header, **_expected(col, result)
-                )
-            )
-            out.append(None)
-        else:
-            if result:
-                for code, params in result:
-                    grouped.setdefault(code, []).append((f"{letter}{r + 1}", params))
-            out.append(value)
+            where = Where(file=file, sheet=sheet, cell=cell)
+            diags.append(MESSAGES.make("cell.required", where, cell=cell, header=col.header))
+        return default
+    if result.__class__ is Bad:
+        cell = f"{letter}{r + 1}"
+        where = Where(file=file, sheet=sheet, cell=cell)
+        bad: Bad = result  # type: ignore[assignment]
+        diags.append(
+            MESSAGES.make(bad.code, where, cell=cell, header=col.header, **_expected(col, bad))
+        )
+        return None
+    if result:
+        for code, params in result:  # type: ignore[union-attr]
+            grouped.setdefault(code, []).append((f"{letter}{r + 1}", params))
+    return value
+
+
+def _grouped(
+    grouped: dict[str, list[tuple[str, dict[str, object]]]], col: ColumnType, file: str, sheet: str
+) -> list[Diagnostic]:
+    """One diagnostic per kind of note, listing its cells."""
+    diags = []
     for code, hits in grouped.items():
         cells = [c for c, _ in hits]
         diags.append(
@@ -522,7 +613,7 @@ def coerce_column(
                 **hits[0][1],
             )
         )
-    return out, diags
+    return diags
 
 
 def _expected(col: ColumnType, bad: Bad) -> dict[str, object]:

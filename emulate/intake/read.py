@@ -9,6 +9,7 @@ the same file twice, duplicate ids, one id with two names, people of unknown uni
 from __future__ import annotations
 
 import dataclasses
+import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,11 +190,17 @@ def _read_sheet(
         ctype = spec.type
         if ctype.type == "date" and book.date1904:
             ctype = dataclasses.replace(ctype, date1904=True)
-        raw = table.column(c)
         errors = {r: v for (r, cc), v in grid.errors.items() if cc == c}
         formulas = {r: v for (r, cc), v in grid.formulas.items() if cc == c}
         vals, cdiags = coerce_column(
-            raw, ctype, letter=letter, file=file, sheet=sheet, errors=errors, formulas=formulas
+            table.values(c),
+            rows,
+            ctype,
+            letter=letter,
+            file=file,
+            sheet=sheet,
+            errors=errors,
+            formulas=formulas,
         )
         values[key] = vals
         diags.extend(cdiags)
@@ -203,6 +210,10 @@ def _read_sheet(
 def _legacy(rows: list[list[Any]], file: str, sheet: str, diags: list[Diagnostic]) -> None:
     seen: dict[str, bool] = {}
     hits: list[tuple[int, int, str]] = []
+    # One scan of the whole sheet first: a row can hold a hit only if the sheet does.
+    joined = "\x00".join([v for row in rows for v in row if isinstance(v, str)])
+    if joined.isascii() or not might_be_legacy(joined):
+        return
     for r, row in enumerate(rows):
         joined = "\x00".join(v for v in row if isinstance(v, str))
         if joined.isascii() or not might_be_legacy(joined):
@@ -431,7 +442,23 @@ def _history_frame(sheets: list[_Sheet]) -> Any:
 def read_reports(
     paths: Sequence[str | Path], rules: RuleSet, *, history: Sequence[str | Path] = ()
 ) -> Intake:
-    """Read every report (files or folders) and history file; collect every diagnostic."""
+    """Read every report (files or folders) and history file; collect every diagnostic.
+
+    The cyclic garbage collector is paused meanwhile: reading allocates a Python object per
+    cell and each full collection would walk them all again; what is built is acyclic and
+    freed by reference counting, and the collector resumes when reading ends."""
+    if not gc.isenabled():
+        return _read_reports(paths, rules, history)
+    gc.disable()
+    try:
+        return _read_reports(paths, rules, history)
+    finally:
+        gc.enable()
+
+
+def _read_reports(
+    paths: Sequence[str | Path], rules: RuleSet, history: Sequence[str | Path]
+) -> Intake:
     import pandas as pd
 
     out = _Collected()

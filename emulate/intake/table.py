@@ -15,6 +15,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from emulate.diagnostics import Catalogue, Diagnostic, Where
 from emulate.intake.grid import Grid, Value, cell_name, column_letter
@@ -149,6 +150,19 @@ class Table:
                 v = fill.get((r, c), v)
             out.append((r, v))
         return out
+
+    def values(self, c: int) -> list[Value]:
+        """The values of column c for every data row (`rows`), merged ranges filled."""
+        grid_rows, rows = self.grid.rows, self.rows
+        if not self._fill and rows:
+            first, last = rows[0], rows[-1]
+            try:  # calamine grids are rectangular: the fast path
+                if last - first + 1 == len(rows):  # contiguous (no total row in between)
+                    return list(map(itemgetter(c), grid_rows[first : last + 1]))
+                return list(map(itemgetter(c), map(grid_rows.__getitem__, rows)))
+            except IndexError:
+                pass
+        return [v for _, v in self.column(c)]
 
     def value(self, r: int, c: int) -> Value:
         v = self.grid.value(r, c)
@@ -353,9 +367,9 @@ def locate(
 def _row_empty(table: Table, r: int) -> bool:
     grid = table.grid
     row = grid.rows[r]
-    if any(v != "" for v in row):
-        return False
     width = len(row)
+    if row.count("") != width:  # some v != "" (one C-level pass)
+        return False
     return not any(
         (r, c) in grid.errors or (r, c) in grid.formulas or table._fill.get((r, c), "") != ""
         for c in range(width)
@@ -379,7 +393,21 @@ def _data_rows(table: Table, file: str, diags: list[Diagnostic]) -> None:
         )
         r += 1
     hidden: list[int] = []
-    while r < n and not _row_empty(table, r):
+    grid_rows, hidden_rows = grid.rows, grid.hidden_rows
+    while r < n:
+        row = grid_rows[r]
+        if id_col is not None and id_col < len(row):
+            in_id = row[id_col]
+            if in_id != "" and (not isinstance(in_id, str) or in_id.isascii()):
+                # The common case, decided here: a row with its id is not empty and not a
+                # total row (see `_total_label`).
+                table.rows.append(r)
+                if r in hidden_rows:
+                    hidden.append(r + 1)
+                r += 1
+                continue
+        if _row_empty(table, r):
+            break
         label = _total_label(table, r, id_col)
         if label is not None:
             diags.append(

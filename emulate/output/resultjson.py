@@ -10,14 +10,16 @@ hidden sheet of a results workbook; `emulate explain` and `emulate export` build
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 import hashlib
 import json
 import math
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from emulate.diagnostics import Diagnostic
 from emulate.engine.explain import describe_quota
@@ -32,6 +34,28 @@ if TYPE_CHECKING:
 CHUNK = 32_000  # characters per cell of the hidden sheet (Excel's limit is 32,767)
 
 # -- values -------------------------------------------------------------------------------
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _gc_paused(fn: _F) -> _F:
+    """Run `fn` with the cyclic garbage collector paused: building and writing the document
+    allocates hundreds of thousands of acyclic dicts, lists and strings, and each full
+    collection would walk every object of the result again (a third of the time at 10k
+    people). What it builds is acyclic and freed by reference counting all the same; the
+    collector resumes (and collects anything else) as soon as `fn` returns."""
+
+    @functools.wraps(fn)
+    def paused(*args: Any, **kwargs: Any) -> Any:
+        if not gc.isenabled():
+            return fn(*args, **kwargs)
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused  # type: ignore[return-value]
 
 
 def plain_decimal(value: Decimal) -> str:
@@ -93,29 +117,116 @@ def _points_columns(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
     return groups, items
 
 
+def _column_of(frame: pd.DataFrame) -> Callable[[str], list[Any]]:
+    """Column name → its values as `to_dict("records")` sees them (the last column of a
+    duplicated name; None for every row when absent)."""
+    position = {name: j for j, name in enumerate(frame.columns)}
+    n = len(frame)
+
+    def column(name: str) -> list[Any]:
+        j = position.get(name)
+        return [None] * n if j is None else frame.iloc[:, j].tolist()
+
+    return column
+
+
+# Types whose equal values always give equal JSON, so that conversions can be memoised by
+# value within a type (1 == 1.0 == True must not share an entry). Not datetimes: equal
+# instants in two time zones are equal values with different texts.
+_MEMO_TYPES = frozenset({str, int, bool, Decimal, type(None)})
+_NUMBERS = frozenset({int, bool, Decimal})
+
+
+def _convert_column(values: list[Any], convert: Callable[[Any], Any] = to_json_value) -> list[Any]:
+    """`convert` of every value, each distinct value converted once. Lists are copied per row
+    so that no two records share one."""
+    classes = set(map(type, values))
+    if classes <= _MEMO_TYPES | {tuple} and len(classes & _NUMBERS) <= 1:
+        # No two distinct values of different types are equal here: one memo for all.
+        try:
+            distinct = set(values)
+        except TypeError:  # a signalling NaN cannot be hashed
+            distinct = None
+        if distinct is not None and (
+            tuple not in classes
+            or all(x.__class__ is str for t in distinct if t.__class__ is tuple for x in t)
+        ):
+            memo = {v: convert(v) for v in distinct}
+            if any(r.__class__ is list for r in memo.values()):
+                return [
+                    r.copy() if r.__class__ is list else r for r in map(memo.__getitem__, values)
+                ]
+            return list(map(memo.__getitem__, values))
+    memos: dict[type, dict[Any, Any]] = {}
+    out: list[Any] = []
+    append = out.append
+    for v in values:
+        cls = v.__class__
+        if cls in _MEMO_TYPES or (cls is tuple and all(x.__class__ is str for x in v)):
+            memo = memos.get(cls)
+            if memo is None:
+                memo = memos[cls] = {}
+            try:
+                hit = memo[v]
+            except KeyError:
+                hit = memo[v] = convert(v)
+            except TypeError:  # a signalling NaN cannot be hashed
+                hit = convert(v)
+            append(hit.copy() if hit.__class__ is list else hit)
+        else:
+            append(convert(v))
+    return out
+
+
+def _nfc_keys(keys: list[str]) -> bool:
+    return all(isinstance(k, str) and unicodedata.is_normalized("NFC", k) for k in keys)
+
+
+def _records(keys: list[str], columns: list[list[Any]], n: int) -> list[dict[str, Any]]:
+    """One dict per row from converted columns (keys in this order, a repeated key keeping its
+    first place and its last value), with keys as `to_json_value` leaves them."""
+    rows = zip(*columns) if columns else ((),) * n  # columns of n values each
+    records = [dict(zip(keys, row)) for row in rows]
+    if not _nfc_keys(keys):
+        records = [to_json_value(r) for r in records]
+    return records
+
+
+def _titles_json(titles: Any) -> list[str]:
+    return [] if is_missing(titles) else [to_json_value(str(t)) for t in titles]
+
+
 def _subjects(
     frame: pd.DataFrame, rules: RuleSet, scope: Literal["people", "units"]
 ) -> list[dict[str, Any]]:
-    """One record per row: built-ins, declared fields, points, rank, titles; sorted by id."""
+    """One record per row: built-ins, declared fields, points, rank, titles; sorted by id.
+
+    Built column by column (each distinct value of a column converted once), then zipped."""
     fields = [f for f in rules.fields(scope) if f in frame.columns]
     extra = ["unit_name"] if scope == "people" and "unit_name" in frame.columns else []
     has_points = bool(rules.subject(scope).score)
     groups, items = _points_columns(frame)
-    records = []
-    for row in frame.to_dict("records"):
-        rec: dict[str, Any] = {name: to_json_value(row.get(name)) for name in [*fields, *extra]}
-        if has_points:
-            rec["score"] = to_json_value(row.get("score"))
-            rec["groups"] = {c[len("group:") :]: to_json_value(row.get(c)) for c in groups}
-            rec["items"] = {c[len("item:") :]: to_json_value(row.get(c)) for c in items}
-            for adj in ("bonus", "penalty"):
-                if adj in frame.columns:
-                    rec[adj] = to_json_value(row.get(adj))
-        if scope == "units":
-            rec["rank"] = to_json_value(row.get("rank"))
-        titles = row.get("titles")
-        rec["titles"] = [] if is_missing(titles) else [str(t) for t in titles]
-        records.append(rec)
+    column = _column_of(frame)
+    n = len(frame)
+    keys: list[str] = [*fields, *extra]
+    columns = [_convert_column(column(name)) for name in keys]
+    if has_points:
+        keys.append("score")
+        columns.append(_convert_column(column("score")))
+        for key, prefix, names in (("groups", "group:", groups), ("items", "item:", items)):
+            keys.append(key)
+            inner = [name[len(prefix) :] for name in names]
+            columns.append(_records(inner, [_convert_column(column(c)) for c in names], n))
+        for adj in ("bonus", "penalty"):
+            if adj in frame.columns:
+                keys.append(adj)
+                columns.append(_convert_column(column(adj)))
+    if scope == "units":
+        keys.append("rank")
+        columns.append(_convert_column(column("rank")))
+    keys.append("titles")
+    columns.append(_convert_column(column("titles"), _titles_json))
+    records = _records(keys, columns, n)
     records.sort(key=lambda r: str(r["id"]))
     return records
 
@@ -124,23 +235,32 @@ def _decisions(frame: pd.DataFrame, rules: RuleSet) -> list[dict[str, Any]]:
     from emulate.engine.result import DECISION_COLUMNS
 
     position = {tid: i for i, tid in enumerate(rules.titles)}
-    out = []
-    for row in frame.to_dict("records"):
-        rec = {c: to_json_value(row.get(c)) for c in DECISION_COLUMNS}
-        for listed in ("reasons", "tied_with"):
-            rec[listed] = rec[listed] or []
-        if rec["achievement"] is None:
-            rec["achievement"] = ""
-        out.append(rec)
-    out.sort(
-        key=lambda d: (
-            d["for"] != "units",
-            position.get(d["title"], len(position)),
-            str(d["title"]),
-            str(d["subject"]),
+    column = _column_of(frame)
+    columns: list[list[Any]] = []
+    for c in DECISION_COLUMNS:
+        converted = _convert_column(column(c))
+        if c in ("reasons", "tied_with"):
+            converted = [v or [] for v in converted]
+        elif c == "achievement":
+            converted = ["" if v is None else v for v in converted]
+        columns.append(converted)
+    out = _records(list(DECISION_COLUMNS), columns, len(frame))
+    # Sorted by (units first, title order, title, subject), the key taken column-wise; a
+    # stable sort of the positions, so equal keys keep frame order as sorting records would.
+    subjects, fors, titles = (
+        columns[DECISION_COLUMNS.index(c)] for c in ("subject", "for", "title")
+    )
+    last = len(position)
+    keys = list(
+        zip(
+            [f != "units" for f in fors],
+            [position.get(t, last) for t in titles],
+            map(str, titles),
+            map(str, subjects),
         )
     )
-    return out
+    order = sorted(range(len(out)), key=keys.__getitem__)
+    return [out[i] for i in order]
 
 
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")
@@ -171,6 +291,7 @@ def sorted_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return sorted(diagnostics, key=_diagnostic_key)
 
 
+@_gc_paused
 def result_to_document(result: Result) -> dict[str, Any]:
     """The canonical document of a result (JSON data only: str, int, bool, None, list, dict)."""
     from emulate import __version__
@@ -223,12 +344,17 @@ def result_to_document(result: Result) -> dict[str, Any]:
         "options": to_json_value(prov.options),
         "levels": dict(rules.levels),
         "titles": titles,
-        "units": _subjects(result.units, rules, "units"),
-        "people": _subjects(result.people, rules, "people"),
-        "decisions": _decisions(result.decisions, rules),
+        "units": [],
+        "people": [],
+        "decisions": [],
         "diagnostics": [d.as_dict(lang) for d in sorted_diagnostics(result.diagnostics)],
     }
-    return to_json_value(doc)
+    out = to_json_value(doc)
+    # Built already as `to_json_value` leaves them: not walked a second time.
+    out["units"] = _subjects(result.units, rules, "units")
+    out["people"] = _subjects(result.people, rules, "people")
+    out["decisions"] = _decisions(result.decisions, rules)
+    return out
 
 
 def _canonical(value: Any) -> Any:
@@ -242,11 +368,111 @@ def _canonical(value: Any) -> Any:
     return _canonical(to_json_value(value))
 
 
+class _Unusual(Exception):
+    """A key `_encode` does not handle (not a str, or not NFC): use the general path."""
+
+
+_escape = json.encoder.encode_basestring  # the C function when available (ensure_ascii=False)
+
+
+def _encode(doc: dict[str, Any]) -> str:
+    """`json.dumps(_canonical(doc), ensure_ascii=False, sort_keys=True, indent=1)` in one
+    pass, without the pure-Python encoder `indent` forces: the same text, several times
+    faster. Strings are escaped once per distinct value; the sorted keys of a dict and the
+    text before each of its values once per set of keys (records share one)."""
+    strings: dict[str, str] = {}
+    shapes: list[dict[tuple[Any, ...], tuple[list[str], list[str]]]] = [{}]  # per level
+    newline = ["\n"]  # per level: '\n' + indent
+    parts: list[str] = []
+    append = parts.append
+    normalize = unicodedata.normalize
+
+    def string(s: str) -> str:
+        text = strings[s] = _escape(normalize("NFC", s))
+        return text
+
+    def shape(keys: tuple[Any, ...], level: int) -> tuple[list[str], list[str]]:
+        """The keys in order and the text before each value: '{\\n' + indent + '"key": '
+        for the first, ',\\n' + indent + '"key": ' for the others."""
+        for k in keys:
+            if not isinstance(k, str) or not unicodedata.is_normalized("NFC", k):
+                raise _Unusual
+        ordered = sorted(keys)
+        texts = [f",{newline[level]}{_escape(k)}: " for k in ordered]
+        texts[0] = "{" + texts[0][1:]
+        found = shapes[level][keys] = (ordered, texts)
+        return found
+
+    def encode(v: Any, level: int) -> None:
+        cls = v.__class__
+        if cls is str:
+            append(strings.get(v) or string(v))
+        elif cls is dict or cls is list or cls is tuple:
+            if not v:
+                append("{}" if cls is dict else "[]")
+                return
+            inner = level + 1
+            if inner == len(newline):
+                newline.append(newline[-1] + " ")
+                shapes.append({})
+            if cls is dict:
+                keys = tuple(v)
+                ordered, texts = shapes[inner].get(keys) or shape(keys, inner)
+                for k, text in zip(ordered, texts):
+                    append(text)
+                    x = v[k]
+                    if x.__class__ is str:
+                        append(strings.get(x) or string(x))
+                    elif x is None:
+                        append("null")
+                    else:
+                        encode(x, inner)
+                append(newline[level] + "}")
+            else:
+                comma = "," + newline[inner]
+                items = iter(v)
+                append("[" + newline[inner])
+                encode(next(items), inner)
+                for x in items:
+                    append(comma)
+                    if x.__class__ is str:
+                        append(strings.get(x) or string(x))
+                    else:
+                        encode(x, inner)
+                append(newline[level] + "]")
+        elif v is None:
+            append("null")
+        elif v is True:
+            append("true")
+        elif v is False:
+            append("false")
+        elif cls is int:
+            append(int.__repr__(v))
+        elif isinstance(v, str):  # a str subclass: its text, as `json` writes it
+            append(_escape(normalize("NFC", v)))
+        elif isinstance(v, int) and not isinstance(v, bool):
+            append(int.__repr__(v))
+        elif isinstance(v, dict):  # subclasses: as plain containers, as `_canonical` does
+            encode({k: x for k, x in v.items()}, level)
+        elif isinstance(v, list | tuple):
+            encode([x for x in v], level)
+        else:
+            encode(_canonical(v), level)
+
+    encode(doc, 0)
+    return "".join(parts)
+
+
+@_gc_paused
 def dumps_canonical(doc: Mapping[str, Any]) -> bytes:
     """UTF-8, sorted keys, indent 1, final newline (docs/result-format.md)."""
-    text = json.dumps(
-        _canonical(dict(doc)), ensure_ascii=False, sort_keys=True, indent=1, allow_nan=False
-    )
+    try:
+        text = _encode(dict(doc))
+    except (_Unusual, TypeError):  # keys that are not NFC strings (or do not sort): the
+        # general path, which normalises them first and fails where `json` fails
+        text = json.dumps(
+            _canonical(dict(doc)), ensure_ascii=False, sort_keys=True, indent=1, allow_nan=False
+        )
     return (text + "\n").encode("utf-8")
 
 
