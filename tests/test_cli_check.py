@@ -51,6 +51,21 @@ def test_messy_example_lists_each_planted_problem() -> None:
     assert ("table.after_table", "Cá nhân!A15") in notes  # the signature block
 
 
+def test_second_header_row_is_never_data_even_when_the_rules_expect_no_header_there() -> None:
+    # The messy report has a two-level header (points items under "Điểm chấm"). The national
+    # rules have no points table, so only the first header row matches; the merged cells of
+    # that row still take the second row into the header band.
+    code, items = _json(str(MESSY), "--criteria", "national")
+    assert code == 1
+    units = [i for i in items if i["where"].startswith(f"{MESSY}!Đơn vị!")]
+    assert not [i for i in units if "Mã đơn vị" in i["message"] and "không có ai" in i["message"]]
+    assert sorted(i["where"].rsplit("!", 1)[1] for i in items if i["severity"] == "error") == [
+        "C10",
+        "G12",
+        "I9",
+    ]
+
+
 def test_table_output_grouped_by_file_and_english(tmp_path: Path) -> None:
     result = runner.invoke(
         app, ["check", str(MESSY), "-c", "vi-du-so", "--lang", "en"], env={"COLUMNS": "250"}

@@ -267,6 +267,16 @@ def _match_band(texts: list[str], tiers) -> dict[int, str]:  # type: ignore[no-u
     return found
 
 
+def _band_end(grid: Grid, first: int, last: int) -> int:
+    """The last row of the header band: a header cell merged down over the rows below (the
+    single-level columns of a two-level header) takes those rows into the band, even when the
+    rule set expects no header in them — they are never data."""
+    for (r1, _), (r2, _) in grid.merged:
+        if first <= r1 <= last < r2 <= last + MAX_DEPTH:
+            last = r2
+    return last
+
+
 def locate(
     grid: Grid, columns: Sequence[Column], *, file: str
 ) -> tuple[Table | None, list[Diagnostic]]:
@@ -297,7 +307,7 @@ def locate(
         diags.append(MESSAGES.make("table.no_header", at("A1"), rows=SCAN_ROWS, expected=expected))
         return None, diags
     first, depth, texts, found = best_band
-    header_row = first + depth - 1
+    header_row = _band_end(grid, first, first + depth - 1)
     mapping: dict[str, int] = {}
     for c, key in sorted(found.items()):
         if key in mapping:
