@@ -135,7 +135,6 @@ def test_help_does_not_import_pandas():
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
-@pytest.mark.skipif(not EXAMPLE.exists(), reason="the example report is not built yet")
 def test_end_to_end_on_the_example(tmp_path):
     out, js = tmp_path / "ket-qua.xlsx", tmp_path / "ket-qua.json"
     res = run("score", str(EXAMPLE), "-o", str(out), "--json", str(js))
