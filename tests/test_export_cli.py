@@ -179,7 +179,9 @@ def test_cli_module_imports_only_typer_and_stdlib() -> None:
         for node in tree.body
         if isinstance(node, ast.Import | ast.ImportFrom)
     }
-    assert top <= {"__future__", "pathlib", "typing", "typer"}
+    # `emulate` here is the CLI's shared options (typer + the standard library); that nothing
+    # heavy is imported at start-up is asserted for the whole app in test_cli_score.py.
+    assert top <= {"__future__", "pathlib", "typing", "typer", "emulate"}
 
 
 def test_never_writes_over_a_scored_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from emulate.cli.common import LangOption
+
 if TYPE_CHECKING:
     from emulate.diagnostics import Diagnostic, Lang
     from emulate.rules.model import RuleSet
@@ -105,7 +107,7 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[
             bool, typer.Option("--json", help="In danh sách lỗi dạng JSON.")
         ] = False,
-        lang: Annotated[str, typer.Option("--lang", help="Ngôn ngữ: vi hoặc en.")] = "vi",
+        lang: LangOption = "vi",
     ) -> None:
         """Kiểm tra các báo cáo: liệt kê mọi lỗi dữ liệu kèm file, sheet, ô."""
         import json
@@ -114,8 +116,6 @@ def register(app: typer.Typer) -> None:
 
         from emulate.diagnostics import EmulateError
 
-        if lang not in ("vi", "en"):
-            raise typer.BadParameter("vi | en", param_hint="--lang")
         language: Lang = "vi" if lang == "vi" else "en"
         console = Console(highlight=False)
         try:

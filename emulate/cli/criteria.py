@@ -10,15 +10,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from emulate.cli.common import LangOption, as_lang, say
+
 if TYPE_CHECKING:
     from emulate.diagnostics import Lang
     from emulate.rules.model import RuleSet
 
 TEXTS: dict[str, tuple[str, str]] = {
-    "lang": (
-        "Ngôn ngữ {value!r} không hỗ trợ; dùng vi hoặc en.",
-        "Unsupported language {value!r}; use vi or en.",
-    ),
     "missing": (
         "Không tìm thấy bộ tiêu chí '{spec}' (bộ dựng sẵn: {builtins}).",
         "No rule set '{spec}' (built-in rule sets: {builtins}).",
@@ -42,17 +40,8 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 
 def text(key: str, lang: Lang, **params: Any) -> str:
-    vi, en = TEXTS[key]
-    return (vi if lang == "vi" else en).format(**params)
+    return say(TEXTS, key, lang, **params)
 
-
-def _check_lang(lang: str) -> Lang:
-    if lang not in ("vi", "en"):
-        raise typer.BadParameter(text("lang", "vi", value=lang), param_hint="--lang")
-    return lang  # type: ignore[return-value]
-
-
-LangOption = Annotated[str, typer.Option("--lang", help="Ngôn ngữ: vi hoặc en.")]
 
 criteria_app = typer.Typer(
     help="Các bộ tiêu chí dựng sẵn và bộ tiêu chí hiệu lực.", no_args_is_help=True
@@ -71,7 +60,7 @@ def list_(lang: LangOption = "vi") -> None:
 
     from emulate.rules.load import builtin_names, check_rules
 
-    lng = _check_lang(lang)
+    lng = as_lang(lang)
     table = Table(show_lines=False)
     for key in ("col_name", "col_title", "col_year", "col_from", "col_to"):
         table.add_column(text(key, lng))
@@ -103,7 +92,7 @@ def show(
 
     from emulate.rules.load import builtin_names, check_rules
 
-    lng = _check_lang(lang)
+    lng = as_lang(lang)
     if spec not in builtin_names() and not Path(spec).is_file():
         builtins = ", ".join(builtin_names())
         typer.echo(text("missing", lng, spec=spec, builtins=builtins), err=True)

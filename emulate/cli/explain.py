@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from emulate.cli.common import LangOption, as_lang
+
 if TYPE_CHECKING:
     from emulate.diagnostics import Lang
 
@@ -111,12 +113,12 @@ def register(app: typer.Typer) -> None:
             list[Path] | None,
             typer.Option("--history", help="Tệp lịch sử hoặc sổ kết quả các năm trước."),
         ] = None,
-        lang: Annotated[str, typer.Option("--lang", help="Ngôn ngữ: vi | en.")] = "vi",
+        lang: LangOption = "vi",
     ) -> None:
         """Giải trình vì sao một đơn vị/cá nhân được hoặc không được đề nghị."""
-        from emulate.cli.score import InputErrors, check_lang, consoles, fail
+        from emulate.cli.score import InputErrors, consoles, fail
 
-        lg = check_lang(lang)
+        lg = as_lang(lang)
         if len(args) < 2:
             raise _usage(_t("args", lg))
         *files, query = args

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from emulate.cli.common import LangOption
+
 if TYPE_CHECKING:
     from emulate.output.letterhead import Letterhead
 
@@ -29,7 +31,6 @@ USAGE_CODES = frozenset(
 
 TEXTS = {
     "vi": {
-        "lang": "Ngôn ngữ {value!r} không hỗ trợ; dùng vi hoặc en.",
         "format": "Định dạng {value!r} không hỗ trợ; dùng một trong: docx, xlsx, csv.",
         "no_format": "Không đoán được định dạng từ tên tệp {path}; thêm --format docx|xlsx|csv.",
         "suffix": "Tệp ra {path} có đuôi {suffix} nhưng định dạng là {fmt}; hãy sửa cho khớp.",
@@ -38,7 +39,6 @@ TEXTS = {
         "empty": "Cảnh báo: danh sách trống (không có quyết định nào có trạng thái {statuses}).",
     },
     "en": {
-        "lang": "Language {value!r} is not supported; use vi or en.",
         "format": "Format {value!r} is not supported; use one of: docx, xlsx, csv.",
         "no_format": "Cannot tell the format of {path}; add --format docx|xlsx|csv.",
         "suffix": "The output {path} ends in {suffix} but the format is {fmt}; make them agree.",
@@ -122,11 +122,9 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option("--bien-ban", help="Thêm bảng kết quả bỏ phiếu của Hội đồng (chỉ docx)."),
         ] = False,
-        lang: Annotated[str, typer.Option("--lang", help="Ngôn ngữ thông báo: vi | en.")] = "vi",
+        lang: LangOption = "vi",
     ) -> None:
         """Xuất danh sách đề nghị khen thưởng (Word theo Nghị định 30/2020, Excel, CSV)."""
-        if lang not in TEXTS:
-            raise _fail(TEXTS["vi"]["lang"].format(value=lang))
         texts = TEXTS[lang]
         kind = _choose_format(fmt, output, texts)
         if (minutes or submission) and kind != "docx":

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from emulate.cli.common import LangOption, as_lang, say
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -30,10 +32,6 @@ USAGE_CODES = frozenset(
 )
 
 TEXTS: dict[str, tuple[str, str]] = {
-    "lang": (
-        "Ngôn ngữ {value!r} không hỗ trợ; dùng vi hoặc en.",
-        "Unsupported language {value!r}; use vi or en.",
-    ),
     "rules": ("Đang đọc bộ tiêu chí…", "Loading the rule set…"),
     "read": ("Đang đọc báo cáo…", "Reading the reports…"),
     "score": ("Đang chấm điểm và xét danh hiệu…", "Scoring and deciding…"),
@@ -51,14 +49,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 
 def text(key: str, lang: Lang, **params: Any) -> str:
-    vi, en = TEXTS[key]
-    return (vi if lang == "vi" else en).format(**params)
-
-
-def check_lang(lang: str) -> Lang:
-    if lang not in LANGS:
-        raise typer.BadParameter(text("lang", "vi", value=lang), param_hint="--lang")
-    return lang  # type: ignore[return-value]
+    return say(TEXTS, key, lang, **params)
 
 
 def consoles() -> tuple[Console, Console]:
@@ -164,14 +155,14 @@ def register(app: typer.Typer) -> None:
         json_path: Annotated[
             Path | None, typer.Option("--json", help="Ghi thêm kết quả chuẩn dạng JSON.")
         ] = None,
-        lang: Annotated[str, typer.Option("--lang", help="Ngôn ngữ: vi | en.")] = "vi",
+        lang: LangOption = "vi",
         keep_going: Annotated[
             bool,
             typer.Option("--keep-going", help="Vẫn xét khi dữ liệu đầu vào có lỗi."),
         ] = False,
     ) -> None:
         """Chấm điểm, xếp hạng, xét danh hiệu và khen thưởng; ghi sổ kết quả."""
-        lg = check_lang(lang)
+        lg = as_lang(lang)
         from emulate.cli.check import render
         from emulate.diagnostics import EmulateError
         from emulate.output.files import commit_all, ensure_distinct, ensure_not_input, stage

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from emulate.cli.common import LangOption
+
 
 def register(app: typer.Typer) -> None:
     @app.command("template")
@@ -18,7 +20,7 @@ def register(app: typer.Typer) -> None:
         output: Annotated[
             Path, typer.Option("--output", "-o", help="File mẫu báo cáo sẽ ghi (.xlsx).")
         ] = Path("mau-bao-cao.xlsx"),
-        lang: Annotated[str, typer.Option("--lang", help="Ngôn ngữ: vi hoặc en.")] = "vi",
+        lang: LangOption = "vi",
     ) -> None:
         """Tạo file mẫu báo cáo (Excel) cho các đơn vị điền, theo bộ tiêu chí."""
         from rich.console import Console

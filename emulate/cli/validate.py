@@ -11,16 +11,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from emulate.cli.common import LangOption, as_lang, say
+
 if TYPE_CHECKING:
     from rich.console import Console
 
     from emulate.diagnostics import Diagnostic, Lang
 
 TEXTS: dict[str, tuple[str, str]] = {
-    "lang": (
-        "Ngôn ngữ {value!r} không hỗ trợ; dùng vi hoặc en.",
-        "Unsupported language {value!r}; use vi or en.",
-    ),
     "missing": (
         "Không tìm thấy tệp '{path}' (bộ dựng sẵn: {builtins}).",
         "No such file '{path}' (built-in rule sets: {builtins}).",
@@ -53,8 +51,7 @@ SEVERITY = {
 
 
 def text(key: str, lang: Lang, **params: Any) -> str:
-    vi, en = TEXTS[key]
-    return (vi if lang == "vi" else en).format(**params)
+    return say(TEXTS, key, lang, **params)
 
 
 def register(app: typer.Typer) -> None:
@@ -68,7 +65,7 @@ def validate(
             help="Tệp tiêu chí (YAML) hoặc tên bộ dựng sẵn (national, ...).", show_default=False
         ),
     ],
-    lang: Annotated[str, typer.Option("--lang", help="Ngôn ngữ thông báo: vi hoặc en.")] = "vi",
+    lang: LangOption = "vi",
     as_json: Annotated[
         bool, typer.Option("--json", help="In kết quả dạng JSON cho máy đọc.")
     ] = False,
@@ -79,9 +76,7 @@ def validate(
 
     from emulate.rules.load import builtin_names
 
-    if lang not in ("vi", "en"):
-        raise typer.BadParameter(text("lang", "vi", value=lang), param_hint="--lang")
-    lng: Lang = lang  # type: ignore[assignment]
+    lng = as_lang(lang)
     builtins = builtin_names()
     missing = [f for f in files if f not in builtins and not Path(f).is_file()]
     if missing:
