@@ -707,6 +707,20 @@ class _Compiler:
 
         return "bool", run
 
+    def type_mismatch(self, node: ast.AST, left: str, right: str) -> None:
+        """Two kinds that cannot be compared: "level compared with a number"."""
+        lvi, len_ = _KIND.get(left, (left, left))
+        rvi, ren = _KIND.get(right, (right, right))
+        self.err(
+            "condition.type_compare",
+            node,
+            text=self.text(node),
+            left_vi=lvi,
+            left_en=len_,
+            right_vi=rvi,
+            right_en=ren,
+        )
+
     def compare_one(
         self,
         node: ast.Compare,
@@ -738,17 +752,7 @@ class _Compiler:
         if lk == "choice" and rk == "choice" and self._choice_of(lnode) != self._choice_of(rnode):
             compatible = False
         if not compatible:
-            lvi, len_ = _KIND.get(lk, (lk, lk))
-            rvi, ren = _KIND.get(rk, (rk, rk))
-            self.err(
-                "condition.type_compare",
-                node,
-                text=self.text(node),
-                left_vi=lvi,
-                left_en=len_,
-                right_vi=rvi,
-                right_en=ren,
-            )
+            self.type_mismatch(node, lk, rk)
             return None
         if not equality and (
             lk == "bool" or lk == "text" or (lk == "choice" and not self._ordered(lnode, scope))
@@ -857,17 +861,7 @@ class _Compiler:
                 return None
             ek, ef = got
             if ek != lk or not isinstance(elt, ast.Constant | ast.Name | ast.UnaryOp):
-                lvi, len_ = _KIND.get(lk, (lk, lk))
-                rvi, ren = _KIND.get(ek, (ek, ek))
-                self.err(
-                    "condition.type_compare",
-                    node,
-                    text=self.text(node),
-                    left_vi=lvi,
-                    left_en=len_,
-                    right_vi=rvi,
-                    right_en=ren,
-                )
+                self.type_mismatch(node, lk, ek)
                 return None
             if lk == "bool":
                 self.err("condition.not_allowed", node, what=self.text(node))
