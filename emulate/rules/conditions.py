@@ -445,14 +445,7 @@ class _Compiler:
             self.err("condition.person_only", node, name=n, **hint)
             return None
         if n in self.rules.titles:
-            other = self.rules.titles[n].for_
-            self.err(
-                "condition.unknown_name",
-                node,
-                name=n,
-                hint_vi=f" ({n} là danh hiệu cho {'cá nhân' if other == 'people' else 'tập thể'})",
-                hint_en=f" ({n} is a title for {other})",
-            )
+            self.title_of_other_scope(node, n)
             return None
         if subject == "people" and n in MEMBER_FUNCS | {"female_share"}:
             self.err("condition.members_in_people", node, name=n)
@@ -492,14 +485,7 @@ class _Compiler:
             self.titles.add(n)
             return "bool", lambda env: Value("bool", bool_series(env.ctx.column(n)))
         if n in self.rules.titles:
-            other = self.rules.titles[n].for_
-            self.err(
-                "condition.unknown_name",
-                node,
-                name=n,
-                hint_vi=f" ({n} là danh hiệu cho {'cá nhân' if other == 'people' else 'tập thể'})",
-                hint_en=f" ({n} is a title for {other})",
-            )
+            self.title_of_other_scope(node, n)
             return None
         self.err("condition.history_name", node, name=n)
         return None
@@ -706,6 +692,17 @@ class _Compiler:
             return Value("bool", acc)
 
         return "bool", run
+
+    def title_of_other_scope(self, node: ast.AST, n: str) -> None:
+        """A title id used where the subjects are of the other scope."""
+        other = self.rules.titles[n].for_
+        self.err(
+            "condition.unknown_name",
+            node,
+            name=n,
+            hint_vi=f" ({n} là danh hiệu cho {'cá nhân' if other == 'people' else 'tập thể'})",
+            hint_en=f" ({n} is a title for {other})",
+        )
 
     def type_mismatch(self, node: ast.AST, left: str, right: str) -> None:
         """Two kinds that cannot be compared: "level compared with a number"."""
