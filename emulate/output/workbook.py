@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import itertools
+import io
 import json
 import math
 import os
@@ -28,17 +28,16 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from emulate.diagnostics import Lang
 from emulate.output import labels
+from emulate.output.canonical import Canonical, write_canonical
 from emulate.output.explain import full_basis
 from emulate.output.files import write_atomic
 from emulate.output.resultjson import (
+    CARRIER_MARK,
     SHEET,
-    dumps_canonical,
     is_missing,
-    result_to_document,
-    sha256_hex,
     sorted_diagnostics,
-    split_cells,
 )
+from emulate.output.sheetxml import Styled, Table, distinct_map, splice
 from emulate.text import collation_key, name_sort_key
 
 if TYPE_CHECKING:
@@ -88,6 +87,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "total": ("Tổng cộng", "Total"),
     "chart_unit": ("Đơn vị", "Unit"),
     "chart_title": ("Điểm của đơn vị theo cụm, khối thi đua", "Unit points by cluster"),
+    "chart_title_leaders": (
+        "Điểm của đơn vị dẫn đầu mỗi cụm, khối thi đua",
+        "Points of the leading unit of each cluster",
+    ),
+    "chart_cluster": ("Cụm, khối", "Cluster"),
+    "chart_leader": ("Điểm đơn vị dẫn đầu", "Leader's points"),
     "points": ("Điểm", "Points"),
     "unit_id": ("Mã đơn vị", "Unit ID"),
     "unit_name": ("Tên đơn vị", "Unit name"),
@@ -126,6 +131,17 @@ WORDS: dict[str, tuple[str, str]] = {
     "generated": ("Thời điểm tạo", "Generated at"),
     "environment": ("Môi trường", "Environment"),
     "counts": ("Số đơn vị / cá nhân / cảnh báo", "Units / people / diagnostics"),
+    "explained": ("Giải trình", "Explanations"),
+    "explained_all": (
+        "Mọi quyết định, kể cả không đủ điều kiện",
+        "Every decision, the ineligible ones too",
+    ),
+    "explained_some": (
+        "Các quyết định đủ điều kiện (đề nghị, bằng điểm, ngoài chỉ tiêu, đã có hình thức cao "
+        "hơn); lý do không đủ điều kiện: emulate explain MÃ <sổ kết quả này>",
+        "Eligible decisions (recommended, tied, over quota, superseded); why someone is not "
+        "eligible: emulate explain ID <this workbook>",
+    ),
     "yes": ("Có", "Yes"),
     "no_": ("Không", "No"),
 }
@@ -151,9 +167,6 @@ def _w(key: str, lang: Lang) -> str:
 # What XML 1.0 cannot hold (C0 controls but tab and line breaks; U+FFFE/U+FFFF are
 # non-characters).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# What Excel reads as an escaped character (`_x000D_`) inside a cell's text.
-_ESCAPE = re.compile("_x[0-9A-Fa-f]{4}_")
-_ESCAPES = re.compile("(?=_x[0-9A-Fa-f]{4}_)")  # every one, overlapping ones too
 
 
 @lru_cache(maxsize=1 << 16)  # names, titles, statuses and reasons repeat a lot
@@ -197,16 +210,6 @@ def _text(value: str) -> str:
     return _Rich(text) if _looks_rich(text) else text
 
 
-class _Cell:
-    """A value written with a format of its own instead of its column's."""
-
-    __slots__ = ("format", "value")
-
-    def __init__(self, value: Any, fmt: Format) -> None:
-        self.value = value
-        self.format = fmt
-
-
 @dataclass(frozen=True)
 class Column:
     """A column of a table sheet: header, how values show, and its width bounds."""
@@ -232,9 +235,12 @@ class _Book:
     def __init__(self, target: str | os.PathLike[str] | BinaryIO) -> None:
         import xlsxwriter
 
-        self.wb = xlsxwriter.Workbook(
-            os.fspath(target) if isinstance(target, os.PathLike) else target, WRITER_OPTIONS
-        )
+        self.target = target
+        # xlsxwriter writes the package (styles, small sheets, charts, big tables' headers)
+        # here; `close` copies it to the target with the big tables' rows spliced in.
+        self._package = io.BytesIO()
+        self.wb = xlsxwriter.Workbook(self._package, WRITER_OPTIONS)
+        self._tables: dict[str, Table] = {}
         self._formats: dict[_Style, Format] = {}
         self.header = self.wb.add_format(
             {
@@ -271,7 +277,7 @@ class _Book:
         """What to hand xlsxwriter for each value of `column` (in a sheet column styled
         `under`, by default the column's own style): numbers as numbers in the column's
         format, dates as dates, text always text. A value whose style is the sheet column's
-        goes in bare; any other carries its format in a `_Cell`."""
+        goes in bare; any other carries its format in a `Styled`."""
         under = column.style if under is None else under
 
         def own(style: _Style) -> Format | None:
@@ -283,10 +289,10 @@ class _Book:
 
         def text(value: str) -> Any:
             t = _text(value)
-            return t if text_f is None else _Cell(t, text_f)
+            return t if text_f is None else Styled(t, text_f)
 
         def number(value: Any) -> Any:
-            return value if number_f is None else _Cell(value, number_f)
+            return value if number_f is None else Styled(value, number_f)
 
         def convert(value: Any) -> Any:
             cls = value.__class__
@@ -302,7 +308,7 @@ class _Book:
             if cls is bool:
                 return text(str(value))
             if isinstance(value, dt.date):
-                return value if date_f is None else _Cell(value, date_f)
+                return value if date_f is None else Styled(value, date_f)
             if isinstance(value, str):
                 return text(str(value))
             return number(value)
@@ -312,7 +318,7 @@ class _Book:
     def sheet(self, name: str, widths: Sequence[float], styles: Sequence[_Style]) -> Worksheet:
         """A new sheet with its column widths and formats."""
         ws = self.wb.add_worksheet(name)
-        ws.add_write_handler(_Cell, _write_cell)
+        ws.add_write_handler(Styled, _write_cell)
         ws.add_write_handler(_Rich, self._write_rich)
         for i, (width, style) in enumerate(zip(widths, styles, strict=True)):
             # In pixels: 7 per character, so the file holds exactly `width` characters. The
@@ -334,10 +340,19 @@ class _Book:
 
     def close(self) -> None:
         try:
+            # Numbered now, so that styles.xml holds every format the spliced rows use.
+            for fmt in self._formats.values():
+                fmt._get_xf_index()
             self.wb.close()
         except BaseException:
             self.discard()
             raise
+        self._package.seek(0)
+        if isinstance(self.target, str | os.PathLike):
+            with open(self.target, "wb") as handle:
+                splice(self._package, handle, self._tables)
+        else:
+            splice(self._package, self.target, self._tables)
 
     def discard(self) -> None:
         """After a failure: remove the sheets' temporary row files (nothing is saved)."""
@@ -363,7 +378,8 @@ class _Book:
         (`data`, column by column). Returns the sheets."""
         n = len(data[0]) if data else 0
         widths = _widths(columns, list(zip(*(d[:SAMPLE] for d in data), strict=True)))
-        cells = [list(map(self.converter(c), d)) for c, d in zip(columns, data, strict=True)]
+        converters = [self.converter(c) for c in columns]
+        styles = [None if c.style == _PLAIN else self.format(c.style) for c in columns]
         per_sheet = MAX_ROWS - 1
         sheets = []
         for k, start in enumerate(range(0, max(n, 1), per_sheet), start=1):
@@ -371,18 +387,21 @@ class _Book:
             ws.freeze_panes(freeze)
             self.header_row(ws, (c.header for c in columns))
             stop = min(start + per_sheet, n)
-            write_row = ws.write_row
-            rows = zip(*(c[start:stop] for c in cells), strict=True)
-            for r, row in enumerate(rows, start=1):
-                if write_row(r, 0, row):  # xlsxwriter stops a row at its first error
-                    raise ValueError(f"{name}: row {r + 1} could not be written")
+            self._tables[f"xl/worksheets/sheet{ws.index + 1}.xml"] = Table(
+                [d[start:stop] for d in data], styles, _xf_index, converters=converters
+            )
             ws.autofilter(0, 0, stop - start, len(columns) - 1)
             sheets.append(ws)
         return sheets
 
 
-def _write_cell(ws: Worksheet, row: int, col: int, token: _Cell, _fmt: Any = None) -> Any:
-    return ws.write(row, col, token.value, token.format)
+def _xf_index(fmt: Format | None) -> int | None:
+    """A format's number in styles.xml (given by xlsxwriter when the book is closed)."""
+    return None if fmt is None else fmt._get_xf_index()
+
+
+def _write_cell(ws: Worksheet, row: int, col: int, token: Styled, _fmt: Any = None) -> Any:
+    return ws.write(row, col, token.value, token.style)
 
 
 def _shown_length(value: Any) -> int:
@@ -440,7 +459,7 @@ def _field_values(values: Iterable[Any], spec: FieldSpec, lang: Lang) -> list[An
             return value
         return str(value)
 
-    return [one(v) for v in values]
+    return distinct_map(one, values)
 
 
 def _field_column(spec: FieldSpec) -> Column:
@@ -547,7 +566,12 @@ def _summary(book: _Book, result: Result, lang: Lang) -> None:
     if not chart_rows:
         return
     top = len(rows) + 3  # header row of the chart's data (0-based), after an empty row
-    book.header_row(ws, [_w("chart_unit", lang), *clusters], top)
+    leaders = clusters == [LEADERS]
+    if leaders:
+        heads = [_w("chart_cluster", lang), _w("chart_leader", lang)]
+    else:
+        heads = [_w("chart_unit", lang), *clusters]
+    book.header_row(ws, heads, top)
     points = Column("", fmt=FMT_POINTS)
     convert = [
         book.converter(points, under=styles[i] if i < len(styles) else _PLAIN)
@@ -568,7 +592,7 @@ def _summary(book: _Book, result: Result, lang: Lang) -> None:
         if i == 1:
             series["overlap"] = 100  # one bar per unit, coloured by its cluster
         chart.add_series(series)
-    chart.set_title({"name": _w("chart_title", lang)})
+    chart.set_title({"name": _w("chart_title_leaders" if leaders else "chart_title", lang)})
     chart.set_x_axis({"name": _w("points", lang)})  # a bar chart's x axis holds the values
     chart.set_y_axis({"reverse": True})  # first unit at the top
     chart.set_legend({"position": "bottom"})
@@ -577,8 +601,14 @@ def _summary(book: _Book, result: Result, lang: Lang) -> None:
     ws.insert_chart(1, len(columns) + 1, chart)
 
 
+CHART_UNITS = 300  # more units than this and the chart shows each cluster's leader instead
+LEADERS = "\x00leaders"  # the one series of that chart (named in the result's language)
+
+
 def _chart_rows(result: Result) -> tuple[list[list[Any]], list[str]]:
-    """Units by cluster then rank: one row per unit, its points in its cluster's column."""
+    """Units by cluster then rank: one row per unit, its points in its cluster's column. Past
+    `CHART_UNITS` units (a province: thousands of bars, a hundred series), one row per
+    cluster instead: the points of its first-ranked unit, labelled with the cluster."""
     units = result.units
     if "score" not in units.columns or not len(units):
         return [], []
@@ -600,12 +630,18 @@ def _chart_rows(result: Result) -> tuple[list[list[Any]], list[str]]:
             str(records[i]["id"]),
         ),
     )
+    labels_ = [c or "—" for c in clusters]
+    if len(order) > CHART_UNITS:
+        leaders: dict[str, dict[str, Any]] = {}
+        for i in order:
+            leaders.setdefault(cluster_of[i], records[i])
+        rows = [[label, leaders[c]["score"]] for c, label in zip(clusters, labels_, strict=True)]
+        return rows, [LEADERS]
     rows = []
     for i in order:
         cells: list[Any] = [None] * len(clusters)
         cells[index[cluster_of[i]]] = records[i]["score"]
         rows.append([str(records[i].get("name") or records[i]["id"]), *cells])
-    labels_ = [c or "—" for c in clusters]
     return rows, labels_
 
 
@@ -794,10 +830,15 @@ def _nominations(book: _Book, result: Result, lang: Lang) -> None:
     book.table(labels.pick(SHEETS["nominations"], lang), columns, data, freeze="E2")
 
 
-def _explanations(book: _Book, result: Result, lang: Lang) -> None:
+def _explanations(book: _Book, result: Result, lang: Lang, every: bool) -> None:
+    """One row per decision; without `every`, the decisions that need no explaining to the
+    council (not eligible) are left out: they are most of the rows (people × titles) and
+    `emulate explain` gives them from the hidden JSON, which holds every decision."""
     rules = result.rules
     position = {tid: i for i, tid in enumerate(rules.titles)}
     d = result.decisions
+    if not every:
+        d = d[d["status"] != "ineligible"]
     scopes, ids, titles = (_values(d, k) for k in ("for", "subject", "title"))
     last = len(position)
     rows = sorted(
@@ -881,7 +922,9 @@ def _version(package: str) -> str:
         return "?"
 
 
-def _log(book: _Book, result: Result, lang: Lang, json_sha: str, now: dt.datetime) -> None:
+def _log(
+    book: _Book, result: Result, lang: Lang, json_sha: str, now: dt.datetime, every: bool
+) -> None:
     import pandas as pd
 
     prov = result.provenance
@@ -901,6 +944,7 @@ def _log(book: _Book, result: Result, lang: Lang, json_sha: str, now: dt.datetim
         rows.append([_w("input", lang), item.path, item.sha256])
     rows += [
         [_w("json_sha", lang), None, json_sha],
+        [_w("explained", lang), _w("explained_all" if every else "explained_some", lang), None],
         [
             _w("counts", lang),
             f"{len(result.units)} / {len(result.people)} / {len(result.diagnostics)}",
@@ -923,26 +967,12 @@ def _log(book: _Book, result: Result, lang: Lang, json_sha: str, now: dt.datetim
     book.table(labels.pick(SHEETS["log"], lang), columns, _by_column(rows, len(columns)))
 
 
-def _carrier_pieces(text: str) -> list[str]:
-    """`split_cells(text)`, each piece further cut inside any `_xHHHH_` it holds: Excel would
-    read that as an escaped character, while across two cells it stays plain text."""
-    pieces = split_cells(text)
-    if not _ESCAPE.search(text):  # the usual case, and a quick scan
-        return pieces
-    cuts, at = {m.start() + 2 for m in _ESCAPES.finditer(text)}, 0
-    for piece in pieces:
-        at += len(piece)
-        cuts.add(at)
-    bounds = [0, *sorted(c for c in cuts if 0 < c <= len(text))]
-    return [text[a:b] for a, b in itertools.pairwise(bounds) if b > a]
-
-
-def _carrier(book: _Book, canonical: bytes) -> None:
+def _carrier(book: _Book, canonical: Canonical) -> None:
+    """The hidden sheet: the canonical JSON, compressed (docs/result-format.md)."""
     ws = book.wb.add_worksheet(SHEET)
-    ws.add_write_handler(_Rich, book._write_rich)
     ws.hide()
-    for row, piece in enumerate(_carrier_pieces(canonical.decode("utf-8"))):
-        ws.write(row, 0, _Rich(piece) if _looks_rich(piece) else piece)
+    cells = [CARRIER_MARK, *canonical.carrier]
+    book._tables[f"xl/worksheets/sheet{ws.index + 1}.xml"] = Table([cells], [None], _xf_index, 1)
 
 
 # -- entry points -------------------------------------------------------------------------
@@ -953,15 +983,17 @@ def build_workbook(
     target: str | os.PathLike[str] | BinaryIO,
     *,
     lang: Lang | None = None,
-    canonical: bytes | None = None,
+    canonical: Canonical | bytes | Callable[[], Canonical] | None = None,
     now: dt.datetime | None = None,
+    every_decision: bool = False,
 ) -> None:
-    """Write the results workbook to `target` (a path, or a binary file open for writing)."""
+    """Write the results workbook to `target` (a path, or a binary file open for writing).
+    `canonical`: the result JSON's `Canonical`, its bytes, or a function giving it (called
+    last, once every other sheet is written); None: worked out here. `every_decision`:
+    `Giải trình` explains the ineligible decisions too."""
     from zoneinfo import ZoneInfo
 
     lang = lang or result.lang
-    if canonical is None:
-        canonical = dumps_canonical(result_to_document(result))
     now = now or dt.datetime.now(ZoneInfo(TIMEZONE))
     book = _Book(target)
     try:
@@ -969,27 +1001,46 @@ def build_workbook(
         _units(book, result, lang)
         _people(book, result, lang)
         _nominations(book, result, lang)
-        _explanations(book, result, lang)
+        _explanations(book, result, lang, every_decision)
         _diagnostics(book, result, lang)
-        _log(book, result, lang, sha256_hex(canonical), now)
-        _carrier(book, canonical)
+        carried = _canonical(result, canonical)  # last: it may be written meanwhile
+        _log(book, result, lang, carried.sha256, now, every_decision)
+        _carrier(book, carried)
     except BaseException:
         book.discard()
         raise
     book.close()
 
 
+def _canonical(
+    result: Result, canonical: Canonical | bytes | Callable[[], Canonical] | None
+) -> Canonical:
+    if canonical is None:
+        return write_canonical(result)
+    if isinstance(canonical, bytes):
+        return Canonical.of(canonical)
+    return canonical if isinstance(canonical, Canonical) else canonical()
+
+
 def workbook_writer(
     result: Result,
     *,
     lang: Lang | None = None,
-    canonical: bytes | None = None,
+    canonical: Canonical | bytes | Callable[[], Canonical] | None = None,
     now: dt.datetime | None = None,
+    every_decision: bool = False,
 ) -> Callable[[BinaryIO], None]:
     """A writer for `files.stage`: builds the workbook into the given file."""
 
     def write(handle: BinaryIO) -> None:
-        build_workbook(result, handle, lang=lang, canonical=canonical, now=now)
+        build_workbook(
+            result,
+            handle,
+            lang=lang,
+            canonical=canonical,
+            now=now,
+            every_decision=every_decision,
+        )
 
     return write
 
@@ -999,13 +1050,19 @@ def write_results_workbook(
     path: str | os.PathLike[str],
     *,
     lang: Lang | None = None,
-    canonical: bytes | None = None,
+    canonical: Canonical | bytes | Callable[[], Canonical] | None = None,
     inputs: Iterable[str | os.PathLike[str]] = (),
     now: dt.datetime | None = None,
+    every_decision: bool = False,
 ) -> None:
     """Write the results workbook atomically, never over one of the result's inputs or
-    `inputs`. `canonical` (the bytes of `dumps_canonical`) saves building the JSON twice."""
+    `inputs`. `canonical` (of `write_canonical`, or the bytes of `dumps_canonical`) saves
+    building the JSON twice."""
     protect = [*(i.path for i in result.provenance.inputs), *inputs]
     write_atomic(
-        path, workbook_writer(result, lang=lang, canonical=canonical, now=now), inputs=protect
+        path,
+        workbook_writer(
+            result, lang=lang, canonical=canonical, now=now, every_decision=every_decision
+        ),
+        inputs=protect,
     )
