@@ -7,8 +7,11 @@ the hidden sheet `_emulate`. This sits below `output` and `intake` because both 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,6 +19,9 @@ from emulate.diagnostics import Catalogue, EmulateError, Where
 
 FORMAT = "emulate-result/1"
 SHEET = "_emulate"  # hidden sheet of the results workbook holding the canonical JSON
+# A1 of that sheet when the JSON below it is zlib-compressed and base64-encoded (since 0.2;
+# before, the cells held the JSON text itself).
+CARRIER_MARK = "emulate-result/1 zlib base64"
 
 MESSAGES = Catalogue(
     {
@@ -80,9 +86,12 @@ def _workbook_text(p: Path) -> str:
     wb = load_workbook(p, read_only=True, data_only=True)
     try:
         ws = wb[SHEET]
-        return "".join(str(v) for (v,) in ws.iter_rows(min_col=1, max_col=1, values_only=True) if v)
+        cells = [str(v) for (v,) in ws.iter_rows(min_col=1, max_col=1, values_only=True) if v]
     finally:
         wb.close()
+    if cells and cells[0] == CARRIER_MARK:
+        return zlib.decompress(base64.b64decode("".join(cells[1:]), validate=True)).decode("utf-8")
+    return "".join(cells)
 
 
 def load_result(path: str | Path) -> dict[str, Any]:
@@ -99,7 +108,7 @@ def load_result(path: str | Path) -> dict[str, Any]:
     try:
         text = _workbook_text(p) if kind == "results-workbook" else p.read_text("utf-8-sig")
         doc = json.loads(text)
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, zlib.error, binascii.Error) as exc:
         raise EmulateError(
             [MESSAGES.make("result-damaged", where, path=path, reason=str(exc))]
         ) from exc

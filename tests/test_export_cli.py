@@ -15,7 +15,8 @@ from typer.testing import CliRunner, Result
 
 import emulate.cli.export as export_cli
 from emulate.cli import app
-from emulate.output.resultjson import SHEET, split_cells
+from emulate.output.canonical import Canonical
+from emulate.output.resultjson import CARRIER_MARK, SHEET
 from tests.export_factory import HOSTILE, hostile, sample, write_json
 
 runner = CliRunner()
@@ -34,7 +35,7 @@ def results_workbook(doc: dict, path: Path) -> Path:
     ws = wb.create_sheet(SHEET)
     ws.sheet_state = "hidden"
     text = json.dumps(doc, ensure_ascii=False, sort_keys=True)
-    for row, piece in enumerate(split_cells(text), start=1):
+    for row, piece in enumerate([CARRIER_MARK, *Canonical.of(text.encode()).carrier], start=1):
         ws.cell(row=row, column=1).value = piece
     wb.save(path)
     return path

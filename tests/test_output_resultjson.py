@@ -3,24 +3,29 @@ results workbook, refusing anything else."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import io
 import json
+import random
 import unicodedata
+import zlib
 from decimal import Decimal
 
 import pytest
 from openpyxl import Workbook
 
 from emulate.diagnostics import EmulateError
+from emulate.output.canonical import Canonical
 from emulate.output.files import write_atomic
 from emulate.output.resultjson import (
     CHUNK,
+    SHEET,
     dumps_canonical,
     load_result,
     plain_decimal,
     result_to_document,
     sha256_hex,
-    split_cells,
 )
 from emulate.output.workbook import write_results_workbook
 from tests.output_factory import make_result
@@ -102,11 +107,27 @@ def test_plain_decimal(value, text):
     assert plain_decimal(Decimal(value)) == text
 
 
-def test_split_cells_respects_excel_length():
-    text = "a" * 70_000 + "𝕏" * 20_000
-    pieces = split_cells(text)
-    assert "".join(pieces) == text
-    assert all(len(p.encode("utf-16-le")) // 2 <= CHUNK for p in pieces)
+def test_carrier_cells_hold_the_exact_bytes_within_excel_length():
+    noise = random.Random(7).randbytes(90_000)  # incompressible: several cells
+    canonical = ("a" * 70_000 + "𝕏" * 20_000 + "_x000D_ <r>").encode() + noise
+    carried = Canonical.of(canonical)
+    assert carried.sha256 == sha256_hex(canonical)
+    assert len(carried.carrier) == 4  # 120,040 base64 characters
+    assert all(len(p) <= CHUNK and p.isascii() for p in carried.carrier)
+    assert zlib.decompress(base64.b64decode("".join(carried.carrier))) == canonical
+
+
+def test_a_workbook_of_the_first_release_still_loads(tmp_path):
+    """Before the carrier was compressed, A1, A2, ... held the JSON text itself."""
+    doc = result_to_document(make_result())
+    text = dumps_canonical(doc).decode()
+    wb = Workbook()
+    ws = wb.create_sheet(SHEET)
+    ws.sheet_state = "hidden"
+    for row, start in enumerate(range(0, len(text), CHUNK), start=1):
+        ws.cell(row=row, column=1).value = text[start : start + CHUNK]
+    wb.save(tmp_path / "cu.xlsx")
+    assert load_result(tmp_path / "cu.xlsx") == doc
 
 
 def test_round_trip_json(tmp_path):
@@ -170,3 +191,19 @@ def test_options_and_inputs_come_from_provenance():
     result = make_result()
     result.provenance = dataclasses.replace(result.provenance, options={"keep_going": True})
     assert result_to_document(result)["options"] == {"keep_going": True}
+
+
+@pytest.mark.parametrize("slice_rows", [1, 5, 50_000])
+def test_streamed_json_is_byte_identical(monkeypatch, slice_rows):
+    from emulate.output import canonical as streaming
+
+    result = make_result()
+    expected = dumps_canonical(result_to_document(result))
+    # decisions in any row order, encoded a few at a time
+    result.decisions = result.decisions.sample(frac=1, random_state=3).reset_index(drop=True)
+    monkeypatch.setattr(streaming, "SLICE", slice_rows)
+    out = io.BytesIO()
+    carried = streaming.write_canonical(result, out)
+    assert out.getvalue() == expected
+    assert carried == Canonical.of(expected)
+    assert carried.sha256 == sha256_hex(expected)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from emulate.diagnostics import Diagnostic
 from emulate.engine.explain import describe_quota
-from emulate.resultdoc import FORMAT, SHEET, load_result, sniff
+from emulate.resultdoc import CARRIER_MARK, FORMAT, SHEET, load_result, sniff
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -292,8 +292,9 @@ def sorted_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 
 @_gc_paused
-def result_to_document(result: Result) -> dict[str, Any]:
-    """The canonical document of a result (JSON data only: str, int, bool, None, list, dict)."""
+def result_to_document(result: Result, *, decisions: bool = True) -> dict[str, Any]:
+    """The canonical document of a result (JSON data only: str, int, bool, None, list, dict);
+    without `decisions`, its `decisions` list is left empty."""
     from emulate import __version__
 
     rules = result.rules
@@ -353,7 +354,8 @@ def result_to_document(result: Result) -> dict[str, Any]:
     # Built already as `to_json_value` leaves them: not walked a second time.
     out["units"] = _subjects(result.units, rules, "units")
     out["people"] = _subjects(result.people, rules, "people")
-    out["decisions"] = _decisions(result.decisions, rules)
+    if decisions:
+        out["decisions"] = _decisions(result.decisions, rules)
     return out
 
 
@@ -366,6 +368,13 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, str | bool | int) or value is None:
         return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
     return _canonical(to_json_value(value))
+
+
+class Fragment(str):
+    """JSON text already in canonical form at its place in the document: `dumps_canonical`
+    copies it as it is (see `emulate.output.canonical`)."""
+
+    __slots__ = ()
 
 
 class _Unusual(Exception):
@@ -407,6 +416,8 @@ def _encode(doc: dict[str, Any]) -> str:
         cls = v.__class__
         if cls is str:
             append(strings.get(v) or string(v))
+        elif cls is Fragment:
+            append(v)
         elif cls is dict or cls is list or cls is tuple:
             if not v:
                 append("{}" if cls is dict else "[]")
@@ -483,18 +494,4 @@ def sha256_hex(data: bytes) -> str:
 # -- the workbook carrier -----------------------------------------------------------------
 
 
-def split_cells(text: str, size: int = CHUNK) -> list[str]:
-    """Pieces of at most `size` UTF-16 code units (how Excel counts a cell's length)."""
-    pieces: list[str] = []
-    start = 0
-    while start < len(text):
-        end = min(start + size, len(text))
-        # A character outside the BMP counts twice in Excel: shrink the rare piece with some.
-        while (excess := len(text[start:end].encode("utf-16-le")) // 2 - size) > 0:
-            end -= excess
-        pieces.append(text[start:end])
-        start = end
-    return pieces
-
-
-__all__ = ["FORMAT", "SHEET", "load_result", "sniff"]
+__all__ = ["CARRIER_MARK", "FORMAT", "SHEET", "load_result", "sniff"]
