@@ -56,3 +56,17 @@ def test_summary_en():
 def test_summary_caps_long_rankings():
     text = _text(render_summary(make_result(), units_per_cluster=1))
     assert text.count("… và 1 đơn vị khác (xem sổ kết quả)") == 2
+
+
+def test_many_clusters_show_each_leader_and_ties_are_capped():
+    text = _text(render_summary(make_result(), clusters_shown=1, tie_pools_shown=0))
+    assert "Xếp hạng Khối 1" not in text
+    assert "Xếp hạng: 2 cụm, khối thi đua (đơn vị dẫn đầu mỗi cụm)" in text
+    leaders = [line.split() for line in text.splitlines() if line.startswith(" Khối")]
+    assert leaders == [
+        ["Khối", "1", "2", "P01", "Văn", "phòng", "Sở", "92,5", "TTLĐXS,", "CO_TINH"],
+        ["Khối", "2", "2", "P03", "Thanh", "tra", "Sở", "84,75", "TTLĐXS,", "CO_TINH"],
+    ]
+    assert "Xếp hạng đầy đủ của từng cụm: trang Đơn vị của sổ kết quả" in text
+    assert "CB003 Lê Thị Cúc" not in text
+    assert "… và 1 nhóm khác (xem trang Đề nghị của sổ kết quả)" in text

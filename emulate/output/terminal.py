@@ -51,6 +51,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         "… và {n} đơn vị khác (xem sổ kết quả)",
         "… and {n} more units (see the workbook)",
     ),
+    "leaders": (
+        "Xếp hạng: {clusters} cụm, khối thi đua (đơn vị dẫn đầu mỗi cụm)",
+        "Ranking: {clusters} clusters (the leading unit of each)",
+    ),
+    "cluster": ("Cụm, khối", "Cluster"),
+    "units_n": ("Số ĐV", "Units"),
+    "more_clusters": (
+        "Xếp hạng đầy đủ của từng cụm: trang Đơn vị của sổ kết quả",
+        "Each cluster's full ranking: the Units sheet of the workbook",
+    ),
+    "more_ties": (
+        "… và {n} nhóm khác (xem trang Đề nghị của sổ kết quả)",
+        "… and {n} more pools (see the Nominations sheet of the workbook)",
+    ),
     "ties": (
         "Cần Hội đồng quyết định: bằng điểm tại ngưỡng chỉ tiêu",
         "For the council: ties at a quota's cut line",
@@ -123,7 +137,41 @@ def _titles_table(result: Result, lang: Lang) -> Table:
     return table
 
 
-def _rankings(result: Result, lang: Lang, limit: int) -> list[RenderableType]:
+def _got(result: Result, r: dict[str, Any]) -> str:
+    titles = r.get("titles")
+    if not isinstance(titles, tuple | list):
+        return ""
+    return ", ".join(_short(result.rules, t) for t in titles)
+
+
+def _score(r: dict[str, Any], lang: Lang) -> str:
+    score = r.get("score")
+    return "" if is_missing(score) else fmt_number(Decimal(score), lang)
+
+
+def _leaders(result: Result, ranked: dict[str, list[dict[str, Any]]], lang: Lang) -> RenderableType:
+    """Many clusters: one line each, its leading unit (units sharing first place, all)."""
+    table = _table(_t("leaders", lang, clusters=len(ranked)))
+    table.add_column(_t("cluster", lang), overflow="fold")
+    table.add_column(_t("units_n", lang), justify="right", no_wrap=True)
+    table.add_column(_t("unit", lang), overflow="fold")
+    table.add_column(_t("score", lang), justify="right", no_wrap=True)
+    table.add_column(_t("got", lang), overflow="fold")
+    for cluster, rows in ranked.items():
+        first = [r for r in rows if not is_missing(r.get("rank")) and r.get("rank") == 1]
+        first = first or rows[:1]
+        table.add_row(
+            cluster or "—",
+            str(len(rows)),
+            "; ".join(f"{r['id']} {r.get('name') or ''}".strip() for r in first),
+            _score(first[0], lang),
+            "; ".join(_got(result, r) for r in first),
+        )
+    table.caption = _t("more_clusters", lang)
+    return table
+
+
+def _rankings(result: Result, lang: Lang, limit: int, clusters_shown: int) -> list[RenderableType]:
     units = result.units
     if "score" not in units.columns or not len(units):
         return []
@@ -135,12 +183,19 @@ def _rankings(result: Result, lang: Lang, limit: int) -> list[RenderableType]:
     for r in records:
         cluster = r.get("cluster") if has_cluster else None
         groups["" if is_missing(cluster) else str(cluster)].append(r)
-    out: list[RenderableType] = []
-    for cluster in sorted(groups, key=collation_key):
-        rows = sorted(
-            groups[cluster],
+    clusters = sorted(groups, key=collation_key)
+    ranked = {
+        c: sorted(
+            groups[c],
             key=lambda r: (is_missing(r.get("rank")), r.get("rank") or 0, str(r["id"])),
         )
+        for c in clusters
+    }
+    if len(clusters) > clusters_shown:
+        return [_leaders(result, ranked, lang)]
+    out: list[RenderableType] = []
+    for cluster in clusters:
+        rows = ranked[cluster]
         heading = _t("ranking", lang, cluster=cluster) if cluster else _t("ranking_all", lang)
         table = _table(heading)
         table.add_column(_t("rank", lang), justify="right", no_wrap=True)
@@ -150,17 +205,13 @@ def _rankings(result: Result, lang: Lang, limit: int) -> list[RenderableType]:
         table.add_column(_t("level", lang), no_wrap=True)
         table.add_column(_t("got", lang), overflow="fold")
         for r in rows[:limit]:
-            score = r.get("score")
-            titles = r.get("titles")
             table.add_row(
                 "" if is_missing(r.get("rank")) else str(int(r["rank"])),
                 str(r["id"]),
                 str(r.get("name") or ""),
-                "" if is_missing(score) else fmt_number(Decimal(score), lang),
+                _score(r, lang),
                 "" if is_missing(r.get("level")) else str(r["level"]),
-                ", ".join(_short(result.rules, t) for t in titles)
-                if isinstance(titles, tuple | list)
-                else "",
+                _got(result, r),
             )
         if len(rows) > limit:
             table.caption = _t("more_units", lang, n=len(rows) - limit)
@@ -177,7 +228,7 @@ def _names(result: Result) -> dict[tuple[str, str], str]:
     return names
 
 
-def _ties(result: Result, lang: Lang) -> RenderableType:
+def _ties(result: Result, lang: Lang, limit: int) -> RenderableType:
     d = result.decisions
     ties = d[d["status"] == "tie"]
     if not len(ties):
@@ -197,9 +248,10 @@ def _ties(result: Result, lang: Lang) -> RenderableType:
     table.add_column(_t("left", lang), justify="right", no_wrap=True)
     table.add_column(_t("rank", lang), justify="right", no_wrap=True)
     table.add_column(_t("tied", lang), overflow="fold")
-    for key in sorted(
-        pools, key=lambda k: (k[0] != "units", position.get(k[1], 0), k[1], k[2] or "")
-    ):
+    keys = sorted(pools, key=lambda k: (k[0] != "units", position.get(k[1], 0), k[1], k[2] or ""))
+    if len(keys) > limit:
+        table.caption = _t("more_ties", lang, n=len(keys) - limit)
+    for key in keys[:limit]:
         scope, tid, pool = key
         recs = sorted(pools[key], key=lambda r: str(r["subject"]))
         places = recs[0]["places"]
@@ -247,17 +299,21 @@ def render_summary(
     lang: Lang | None = None,
     json_sha256: str | None = None,
     units_per_cluster: int = 20,
+    clusters_shown: int = 12,
+    tie_pools_shown: int = 30,
     warnings_shown: int = 5,
 ) -> RenderableType:
-    """The run's summary: per title counts, each cluster's ranking, ties for the council,
-    total prize money, warnings, the JSON's SHA-256."""
+    """The run's summary: per title counts, each cluster's ranking (past `clusters_shown`
+    clusters, the leader of each), ties for the council (the first `tie_pools_shown`
+    pools), total prize money, warnings, the JSON's SHA-256. A province's terminal shows a
+    screenful; the workbook holds everything."""
     lang = lang or result.lang
     parts: list[RenderableType] = [
         Text(_t("heading", lang, year=result.year, rules=result.provenance.rules_name), "bold"),
         Text(_t("counts", lang, units=len(result.units), people=len(result.people))),
         _titles_table(result, lang),
-        *_rankings(result, lang, units_per_cluster),
-        _ties(result, lang),
+        *_rankings(result, lang, units_per_cluster, clusters_shown),
+        _ties(result, lang, tie_pools_shown),
     ]
     total = result.total_money()
     pending = bool((result.decisions["status"] == "tie").any())
