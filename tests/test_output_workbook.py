@@ -74,6 +74,20 @@ def test_summary(book):
     assert chart.tagname == "barChart" and len(chart.series) == 2
 
 
+def test_many_units_chart_each_cluster_leader(tmp_path, monkeypatch):
+    from emulate.output import workbook
+
+    monkeypatch.setattr(workbook, "CHART_UNITS", 3)  # the example has 4 units
+    path = tmp_path / "ket-qua.xlsx"
+    write_results_workbook(make_result(), path, now=NOW)
+    ws = load_workbook(path)["Tổng hợp"]
+    rows = _rows(ws)
+    assert rows[8][:3] == ["Cụm, khối", "Điểm đơn vị dẫn đầu", None]
+    assert rows[9:11] == [["Khối 1", 92.5, *[None] * 10], ["Khối 2", 84.75, *[None] * 10]]
+    (chart,) = ws._charts
+    assert len(chart.series) == 1
+
+
 def test_units(book):
     ws = book["Đơn vị"]
     assert _header(ws) == [
@@ -130,11 +144,27 @@ def test_nominations_in_official_order(book):
 def test_explanations(book):
     ws = book["Giải trình"]
     rows = _rows(ws)
-    assert len(rows) == 1 + 24
+    result = make_result()
+    statuses = result.decisions["status"]
+    assert len(rows) == 1 + 18 == 1 + int((statuses != "ineligible").sum())
+    assert "Không đủ điều kiện" not in [r[4] for r in rows]
+    log = {r[0]: r[1] for r in _rows(book["Nhật ký"])}
+    assert log["Giải trình"].startswith("Các quyết định đủ điều kiện (đề nghị, bằng điểm,")
     tie = next(r for r in rows if r[1] == "CB003" and r[3] == "Chiến sĩ thi đua cơ sở")
     assert tie[4:8] == ["Bằng điểm, Hội đồng quyết định", 1, 1, "P02"]
     assert tie[8].split("\n")[0] == "LDTT ✓"
     assert ws.freeze_panes == "D2"
+
+
+def test_every_decision_explained_on_request(tmp_path):
+    path = tmp_path / "ket-qua.xlsx"
+    write_results_workbook(make_result(), path, now=NOW, every_decision=True)
+    book = load_workbook(path)
+    rows = _rows(book["Giải trình"])
+    assert len(rows) == 1 + 24
+    assert [r[4] for r in rows].count("Không đủ điều kiện") == 6
+    log = {r[0]: r[1] for r in _rows(book["Nhật ký"])}
+    assert log["Giải trình"] == "Mọi quyết định, kể cả không đủ điều kiện"
 
 
 def test_diagnostics_and_log(book):
@@ -149,7 +179,10 @@ def test_diagnostics_and_log(book):
     assert log["Tùy chọn"][0] == '{"keep_going": false}'
 
 
-def test_no_formula_anywhere_and_hostile_text_is_inert(book):
+def test_no_formula_anywhere_and_hostile_text_is_inert(tmp_path):
+    path = tmp_path / "ket-qua.xlsx"
+    write_results_workbook(make_result(), path, now=NOW, every_decision=True)
+    book = load_workbook(path)
     hostile = []
     for ws in book:
         for row in ws.iter_rows():

@@ -127,7 +127,11 @@ class Staged:
 
 
 def _failed(path: Path, exc: OSError) -> EmulateError:
-    reason = exc.strerror or type(exc).__name__
+    return output_failed(path, exc.strerror or type(exc).__name__)
+
+
+def output_failed(path: Path, reason: str) -> EmulateError:
+    """Writing `path` failed (`reason`: the system's words, e.g. "No space left on device")."""
     return EmulateError(
         [MESSAGES.make("output-failed", Where(file=str(path)), path=path, reason=reason)]
     )
