@@ -193,9 +193,11 @@ def bench_size(name: str, args: argparse.Namespace, rep: Report) -> None:
         raw["floor"] = {"read": read, "write": write}
         rep.add(
             name,
-            "I/O floor (calamine read + xlsxwriter write of the same output rows)",
+            "I/O floor (calamine read + fastest write of the same output rows)",
             f"{fmt_s(floor_wall)} wall ({fmt_s(read['wall'])} + {fmt_s(write['wall'])}), "
-            f"{fmt_s(floor_cpu)} CPU; {write['rows']:,} rows written",
+            f"{fmt_s(floor_cpu)} CPU; {write['rows']:,} rows written by {write['writer']} "
+            f"(xlsxwriter {fmt_s(write['writers']['xlsxwriter']['cpu'])} CPU, "
+            f"sheetxml {fmt_s(write['writers']['sheetxml']['cpu'])} CPU)",
         )
         w, c = e2e.wall / floor_wall, e2e.cpu / floor_cpu
         raw["floor_ratio"] = {"wall": w, "cpu": c}

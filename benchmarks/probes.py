@@ -1,14 +1,14 @@
 """Measurements that run in a fresh process and print one JSON line (used by the runner).
 
     python -m benchmarks.probes floor-read  REPORT.xlsx...      # raw read, python-calamine
-    python -m benchmarks.probes floor-write RESULTS.xlsx OUT     # same cells, xlsxwriter
+    python -m benchmarks.probes floor-write RESULTS.xlsx OUT     # same cells, fastest writer
     python -m benchmarks.probes stages RULES REPORT... [--history H...]
 
 `floor-read` reads every sheet of every workbook to Python values (what any reader must at
 least do). `floor-write` loads the cells of a results workbook `emulate score` wrote (not
-timed) and times writing the same rows, sheet by sheet, with xlsxwriter in constant_memory
-mode (the fastest pure-Python writer measured). Together they are the I/O floor: no checks,
-no scoring, no formatting beyond what xlsxwriter does for free.
+timed) and times writing the same rows, sheet by sheet, plain, with xlsxwriter in
+constant_memory mode and with emulate's own sheet writer; the faster counts. Together they
+are the I/O floor: no checks, no scoring, no styling.
 
 `stages` times the library calls of `emulate score` in one process: `load_rules`,
 `read_reports`, `score` (the engine alone, data in memory), `write_results_workbook`, and
@@ -54,30 +54,67 @@ def floor_read(paths: list[str]) -> dict[str, Any]:
 
 
 def floor_write(results: str, out: str) -> dict[str, Any]:
+    """The fastest write of the same cells: xlsxwriter (constant_memory) and emulate's own
+    sheet writer (`emulate.output.sheetxml`, rows as XML text spliced into an xlsx) each
+    write every row of every sheet, plain; the floor is the faster of the two."""
     import datetime as dt
+    import io
 
     import xlsxwriter
     from python_calamine import CalamineWorkbook
+
+    from emulate.output.sheetxml import Table, splice
 
     wb = CalamineWorkbook.from_path(results)
     sheets = {n: wb.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in wb.sheet_names}
     wb.close()
 
-    def run() -> int:
+    def values(row: list[Any]) -> list[Any]:
+        return [v.isoformat() if isinstance(v, dt.date) else (None if v == "" else v) for v in row]
+
+    def with_xlsxwriter() -> int:
         book = xlsxwriter.Workbook(out, {"constant_memory": True})
         n = 0
         for name, rows in sheets.items():
             ws = book.add_worksheet(name[:31])
             write_row = ws.write_row
             for r, row in enumerate(rows):
-                write_row(r, 0, [v.isoformat() if isinstance(v, dt.date) else v for v in row])
+                write_row(r, 0, values(row))
             n += len(rows)
         book.close()
         return n
 
-    rows, wall, cpu = _timed(run)
+    def with_sheetxml() -> int:
+        package = io.BytesIO()
+        book = xlsxwriter.Workbook(package, {"constant_memory": True})
+        tables, n = {}, 0
+        for name, rows in sheets.items():
+            ws = book.add_worksheet(name[:31])
+            width = max((len(r) for r in rows), default=0)
+            padded = [values(r) + [None] * (width - len(r)) for r in rows]
+            columns = [list(c) for c in zip(*padded, strict=True)] if padded else []
+            n += len(rows)
+            tables[f"xl/worksheets/sheet{ws.index + 1}.xml"] = (columns, width)
+        book.close()
+        package.seek(0)
+        with open(out, "wb") as handle:
+            splice(
+                package,
+                handle,
+                {k: Table(c, [None] * w, lambda f: None, 1) for k, (c, w) in tables.items()},
+            )
+        return n
+
+    rows, wall, cpu = _timed(with_xlsxwriter)
+    _, own_wall, own_cpu = _timed(with_sheetxml)
     shape = {k: len(v) for k, v in sheets.items()}
-    return {"wall": wall, "cpu": cpu, "rows": rows, "sheets": shape}
+    writers = {
+        "xlsxwriter": {"wall": wall, "cpu": cpu},
+        "sheetxml": {"wall": own_wall, "cpu": own_cpu},
+    }
+    fastest = min(writers, key=lambda k: writers[k]["cpu"])
+    best = writers[fastest]
+    return {**best, "writer": fastest, "writers": writers, "rows": rows, "sheets": shape}
 
 
 def stages(rules_path: str, reports: list[str], history: list[str]) -> dict[str, Any]:
@@ -100,14 +137,16 @@ def stages(rules_path: str, reports: list[str], history: list[str]) -> dict[str,
     )
     out["diagnostics"] = len(intake.diagnostics)
     result, out["score"], out["score_cpu"] = _timed(lambda: score(rules, intake))
-    from emulate.output.resultjson import dumps_canonical, result_to_document
+    from emulate.output.canonical import write_canonical
 
     # As `emulate score` does: the canonical JSON first (the workbook carries it too).
-    canonical, out["json"], out["json_cpu"] = _timed(
-        lambda: dumps_canonical(result_to_document(result))
-    )
-    out["json_mib"] = len(canonical) / 2**20
     with tempfile.TemporaryDirectory() as tmp:
+        json_path = Path(tmp) / "ket-qua.json"
+        with json_path.open("wb") as handle:
+            canonical, out["json"], out["json_cpu"] = _timed(
+                lambda: write_canonical(result, handle)
+            )
+        out["json_mib"] = json_path.stat().st_size / 2**20
         _, out["write_xlsx"], out["write_xlsx_cpu"] = _timed(
             lambda: write_results_workbook(result, Path(tmp) / "ket-qua.xlsx", canonical=canonical)
         )
