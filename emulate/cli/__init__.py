@@ -1,8 +1,9 @@
 """The command line: a thin layer over the library (DESIGN §9).
 
-One module per command registers itself on the app. Command modules import only typer and
-the standard library at module level; pandas, openpyxl and the rest are imported inside the
-command functions so that `emulate --help` stays fast.
+`emulate.cli.commands` declares every command (arguments, options, help) and is all that
+`emulate --help` loads; each command's work is in its own module (`score`, `check`, ...),
+imported when it runs, and imports pandas, openpyxl and the rest inside its functions.
+Help screens are drawn by `emulate.cli.help`, progress bars by `emulate.cli.progress`.
 """
 
 from __future__ import annotations
@@ -10,38 +11,9 @@ from __future__ import annotations
 import contextlib
 import sys
 
-import typer
+from emulate.cli.commands import app
 
-from emulate import __version__
-from emulate.cli import check, criteria, explain, export, score, template, validate
-
-app = typer.Typer(
-    name="emulate",
-    help="Thi đua - khen thưởng cuối năm: chấm điểm, xếp hạng, đề xuất danh hiệu và khen thưởng.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
-)
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"emulate {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="In phiên bản rồi thoát."
-    ),
-) -> None:
-    """emulate — thi đua, khen thưởng cuối năm từ dòng lệnh."""
-
-
-for _module in (score, check, template, explain, export, validate, criteria):
-    _module.register(app)
+__all__ = ["app", "main"]
 
 ISSUES_URL = "https://github.com/emulate-vn/emulate/issues"
 

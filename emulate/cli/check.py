@@ -4,11 +4,9 @@ and cell (DESIGN §7, §9). Exit 1 when there are errors, 0 otherwise."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import typer
-
-from emulate.cli.common import LangOption
 
 if TYPE_CHECKING:
     from emulate.diagnostics import Diagnostic, Lang
@@ -28,6 +26,7 @@ _TEXTS = {
                 "{errors} errors, {warnings} warnings, {notes} notes."),
     "rules": ("Bộ tiêu chí: {name} ({year}){how}", "Rule set: {name} ({year}){how}"),
     "stamped": (" — theo dấu trong báo cáo", " — from the report's stamp"),
+    "reading": ("Đang đọc báo cáo…", "Reading the reports…"),
     "error": ("lỗi", "error"),
     "warning": ("cảnh báo", "warning"),
     "info": ("ghi chú", "note"),
@@ -90,76 +89,68 @@ def render(diagnostics: list[Diagnostic], lang: Lang):  # type: ignore[no-untype
     return table
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("check")
-    def check(
-        reports: Annotated[
-            list[Path], typer.Argument(help="Các file báo cáo (.xlsx) hoặc thư mục.")
-        ],
-        criteria: Annotated[
-            str | None,
-            typer.Option("--criteria", "-c", help="Bộ tiêu chí: tên dựng sẵn hoặc file YAML."),
-        ] = None,
-        history: Annotated[
-            list[Path] | None,
-            typer.Option("--history", help="File lịch sử thành tích các năm trước."),
-        ] = None,
-        as_json: Annotated[
-            bool, typer.Option("--json", help="In danh sách lỗi dạng JSON.")
-        ] = False,
-        lang: LangOption = "vi",
-    ) -> None:
-        """Kiểm tra các báo cáo: liệt kê mọi lỗi dữ liệu kèm file, sheet, ô."""
-        import json
+def run(
+    reports: list[Path],
+    *,
+    criteria: str | None,
+    history: list[Path],
+    as_json: bool,
+    lang: str,
+    jobs: int | None,
+) -> None:
+    """`emulate check` (the options are in `emulate.cli.commands`)."""
+    import json
 
-        from rich.console import Console
+    from rich.console import Console
 
-        from emulate.diagnostics import EmulateError
+    from emulate.cli.progress import progress
+    from emulate.cli.score import read
+    from emulate.diagnostics import EmulateError
 
-        language: Lang = "vi" if lang == "vi" else "en"
-        console = Console(highlight=False)
-        try:
-            rules, stamped = resolve_rules(criteria, reports)
-        except EmulateError as exc:
-            _print(exc.diagnostics, language, as_json, console)
-            raise typer.Exit(1) from None
-        from emulate.intake.read import read_reports
-
-        intake = read_reports(reports, rules, history=history or ())
-        diagnostics = intake.diagnostics
-        if as_json:
-            typer.echo(
-                json.dumps([d.as_dict(language) for d in diagnostics], ensure_ascii=False, indent=2)
-            )
-            raise typer.Exit(1 if intake.has_errors else 0)
-        how = _t("stamped", language) if stamped else ""
-        console.print(_t("rules", language, name=rules.name, year=rules.year, how=how))
-        _print(diagnostics, language, False, console)
-        counts = {
-            s: sum(1 for d in diagnostics if d.severity.value == s)
-            for s in ("error", "warning", "info")
-        }
-        if not intake.has_errors:
-            console.print(
-                _t(
-                    "ok",
-                    language,
-                    people=len(intake.people),
-                    units=len(intake.units),
-                    history=len(intake.history),
-                )
-            )
-        console.print(
-            _t(
-                "summary",
-                language,
-                errors=counts["error"],
-                warnings=counts["warning"],
-                infos=counts["info"],
-                notes=counts["info"],
-            )
+    language: Lang = "vi" if lang == "vi" else "en"
+    console = Console(highlight=False)
+    try:
+        rules, stamped = resolve_rules(criteria, reports)
+    except EmulateError as exc:
+        _print(exc.diagnostics, language, as_json, console)
+        raise typer.Exit(1) from None
+    with progress(Console(stderr=True)) as steps:
+        steps.step(_t("reading", language))
+        intake = read(reports, rules, history=history, jobs=jobs, steps=steps)
+    diagnostics = intake.diagnostics
+    if as_json:
+        typer.echo(
+            json.dumps([d.as_dict(language) for d in diagnostics], ensure_ascii=False, indent=2)
         )
         raise typer.Exit(1 if intake.has_errors else 0)
+    how = _t("stamped", language) if stamped else ""
+    console.print(_t("rules", language, name=rules.name, year=rules.year, how=how))
+    _print(diagnostics, language, False, console)
+    counts = {
+        s: sum(1 for d in diagnostics if d.severity.value == s)
+        for s in ("error", "warning", "info")
+    }
+    if not intake.has_errors:
+        console.print(
+            _t(
+                "ok",
+                language,
+                people=len(intake.people),
+                units=len(intake.units),
+                history=len(intake.history),
+            )
+        )
+    console.print(
+        _t(
+            "summary",
+            language,
+            errors=counts["error"],
+            warnings=counts["warning"],
+            infos=counts["info"],
+            notes=counts["info"],
+        )
+    )
+    raise typer.Exit(1 if intake.has_errors else 0)
 
 
 def _print(diagnostics: list[Diagnostic], lang: Lang, as_json: bool, console) -> None:  # type: ignore[no-untyped-def]

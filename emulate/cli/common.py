@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from emulate.diagnostics import Lang
+if TYPE_CHECKING:
+    from emulate.diagnostics import Lang
 
 LANGS: tuple[Lang, ...] = ("vi", "en")
 

@@ -6,11 +6,11 @@ Exit codes: 0 done; 1 the rule set has errors (listed); 2 usage.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from emulate.cli.common import LangOption, as_lang, say
+from emulate.cli.common import as_lang, say
 
 if TYPE_CHECKING:
     from emulate.diagnostics import Lang
@@ -43,18 +43,8 @@ def text(key: str, lang: Lang, **params: Any) -> str:
     return say(TEXTS, key, lang, **params)
 
 
-criteria_app = typer.Typer(
-    help="Các bộ tiêu chí dựng sẵn và bộ tiêu chí hiệu lực.", no_args_is_help=True
-)
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(criteria_app, name="criteria")
-
-
-@criteria_app.command("list")
-def list_(lang: LangOption = "vi") -> None:
-    """Liệt kê các bộ tiêu chí dựng sẵn (tên, năm, thời gian hiệu lực)."""
+def run_list(*, lang: str) -> None:
+    """`emulate criteria list` (the options are in `emulate.cli.commands`)."""
     from rich.console import Console
     from rich.table import Table
 
@@ -80,14 +70,8 @@ def list_(lang: LangOption = "vi") -> None:
     Console(soft_wrap=True).print(table)
 
 
-@criteria_app.command("show")
-def show(
-    spec: Annotated[
-        str, typer.Argument(help="Tên bộ dựng sẵn hoặc tệp tiêu chí.", show_default=False)
-    ],
-    lang: LangOption = "vi",
-) -> None:
-    """In bộ tiêu chí hiệu lực (đã gộp 'extends') dạng YAML."""
+def run_show(spec: str, *, lang: str) -> None:
+    """`emulate criteria show` (the options are in `emulate.cli.commands`)."""
     from pathlib import Path
 
     from emulate.rules.load import builtin_names, check_rules

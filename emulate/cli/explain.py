@@ -11,13 +11,15 @@ inputs with errors; 2 usage.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from emulate.cli.common import LangOption, as_lang
+from emulate.cli.common import as_lang
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from emulate.diagnostics import Lang
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -69,8 +71,11 @@ def _document(
     year: int | None,
     history: list[Path],
     lang: Lang,
+    err: Console,
 ) -> dict[str, Any]:
-    """The result document: loaded from a results file, or scored from the reports."""
+    """The result document: loaded from a results file, or scored from the reports (with a
+    progress bar on a terminal)."""
+    from emulate.cli.progress import progress
     from emulate.cli.score import decide
     from emulate.output.resultjson import load_result, result_to_document, sniff
 
@@ -81,96 +86,85 @@ def _document(
         if criteria:
             raise _usage(_t("criteria", lang))
         return load_result(results[0])
-    result, _ = decide(
-        paths, criteria=criteria, year=year, history=history, lang=lang, keep_going=False
-    )
+    with progress(err) as steps:
+        result, _ = decide(
+            paths,
+            criteria=criteria,
+            year=year,
+            history=history,
+            lang=lang,
+            keep_going=False,
+            steps=steps,
+        )
     return result_to_document(result)
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("explain")
-    def explain_command(
-        args: Annotated[
-            list[str],
-            typer.Argument(
-                help="Sổ kết quả (.xlsx) hoặc JSON do `emulate score` ghi, hoặc các báo cáo; "
-                "sau cùng là mã hoặc tên đơn vị/cá nhân.",
-                metavar="(REPORT...|RESULTS) SUBJECT",
-            ),
-        ],
-        title: Annotated[
-            str | None,
-            typer.Option("--title", "-t", help="Chỉ giải trình danh hiệu/hình thức này."),
-        ] = None,
-        criteria: Annotated[
-            str | None,
-            typer.Option(
-                "--criteria", "-c", help="Bộ tiêu chí khi giải trình từ báo cáo (như score)."
-            ),
-        ] = None,
-        year: Annotated[int | None, typer.Option("--year", help="Năm đánh giá.")] = None,
-        history: Annotated[
-            list[Path] | None,
-            typer.Option("--history", help="Tệp lịch sử hoặc sổ kết quả các năm trước."),
-        ] = None,
-        lang: LangOption = "vi",
-    ) -> None:
-        """Giải trình vì sao một đơn vị/cá nhân được hoặc không được đề nghị."""
-        from emulate.cli.score import InputErrors, consoles, fail
+def run(
+    args: list[str],
+    *,
+    title: str | None,
+    criteria: str | None,
+    year: int | None,
+    history: list[Path],
+    lang: str,
+) -> None:
+    """`emulate explain` (the options are in `emulate.cli.commands`)."""
+    from emulate.cli.score import InputErrors, consoles, fail
 
-        lg = as_lang(lang)
-        if len(args) < 2:
-            raise _usage(_t("args", lg))
-        *files, query = args
+    lg = as_lang(lang)
+    if len(args) < 2:
+        raise _usage(_t("args", lg))
+    *files, query = args
 
-        from emulate.cli.check import render
-        from emulate.diagnostics import EmulateError
-        from emulate.output import labels
-        from emulate.output.explain import explain_lines, find_subjects, find_title
+    from emulate.cli.check import render
+    from emulate.diagnostics import EmulateError
+    from emulate.output import labels
+    from emulate.output.explain import explain_lines, find_subjects, find_title
 
-        _, err = consoles()
-        try:
-            doc = _document(
-                [Path(f) for f in files],
-                criteria=criteria,
-                year=year,
-                history=list(history or []),
-                lang=lg,
-            )
-        except InputErrors as exc:
-            err.print(render(exc.diagnostics, lg))
-            raise typer.Exit(1) from None
-        except EmulateError as exc:
-            raise fail(err, exc.diagnostics, lg) from None
+    _, err = consoles()
+    try:
+        doc = _document(
+            [Path(f) for f in files],
+            criteria=criteria,
+            year=year,
+            history=history,
+            lang=lg,
+            err=err,
+        )
+    except InputErrors as exc:
+        err.print(render(exc.diagnostics, lg))
+        raise typer.Exit(1) from None
+    except EmulateError as exc:
+        raise fail(err, exc.diagnostics, lg) from None
 
-        subjects = find_subjects(doc, query)
-        if not subjects:
-            typer.echo(_t("none", lg, query=query), err=True)
-            raise typer.Exit(1)
-        if len(subjects) > 1:
-            typer.echo(_t("several", lg, n=len(subjects), query=query), err=True)
-            for s in subjects:
-                where = s.record.get("unit") or s.record.get("cluster") or ""
-                tail = f" ({where})" if where else ""
-                typer.echo(f"  {labels.scope(s.scope, lg)} {s.label()}{tail}", err=True)
-            raise typer.Exit(1)
-        subject = subjects[0]
-        title_id = None
-        if title is not None:
-            title_id = find_title(doc, title)
-            if title_id is None:
-                known = ", ".join(doc.get("titles", {}))
-                raise _usage(_t("no_title", lg, title=title, known=known))
-            scope = doc["titles"][title_id]["for"]
-            if scope != subject.scope:
-                raise _usage(
-                    _t(
-                        "wrong_scope",
-                        lg,
-                        title=title_id,
-                        scope=labels.scope(scope, lg).lower(),
-                        subject=subject.label(),
-                    )
+    subjects = find_subjects(doc, query)
+    if not subjects:
+        typer.echo(_t("none", lg, query=query), err=True)
+        raise typer.Exit(1)
+    if len(subjects) > 1:
+        typer.echo(_t("several", lg, n=len(subjects), query=query), err=True)
+        for s in subjects:
+            where = s.record.get("unit") or s.record.get("cluster") or ""
+            tail = f" ({where})" if where else ""
+            typer.echo(f"  {labels.scope(s.scope, lg)} {s.label()}{tail}", err=True)
+        raise typer.Exit(1)
+    subject = subjects[0]
+    title_id = None
+    if title is not None:
+        title_id = find_title(doc, title)
+        if title_id is None:
+            known = ", ".join(doc.get("titles", {}))
+            raise _usage(_t("no_title", lg, title=title, known=known))
+        scope = doc["titles"][title_id]["for"]
+        if scope != subject.scope:
+            raise _usage(
+                _t(
+                    "wrong_scope",
+                    lg,
+                    title=title_id,
+                    scope=labels.scope(scope, lg).lower(),
+                    subject=subject.label(),
                 )
-        for line in explain_lines(doc, subject, title=title_id, lang=lg):
-            typer.echo(line)
+            )
+    for line in explain_lines(doc, subject, title=title_id, lang=lg):
+        typer.echo(line)

@@ -8,11 +8,11 @@ be written; 2 bad options (unknown format, status, title, date; output over the 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import typer
 
-from emulate.cli.common import LangOption
+from emulate.cli.commands import DEFAULT_SIGNER_TITLE
 
 if TYPE_CHECKING:
     from emulate.output.letterhead import Letterhead
@@ -74,95 +74,63 @@ def _choose_format(fmt: str | None, output: Path, texts: dict[str, str]) -> str:
     return fmt
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("export")
-    def export(
-        results: Annotated[
-            Path,
-            typer.Argument(help="Sổ kết quả (.xlsx) hoặc tệp kết quả JSON do `emulate score` ghi."),
-        ],
-        output: Annotated[Path, typer.Option("--output", "-o", help="Tệp danh sách sẽ ghi.")],
-        fmt: Annotated[
-            str | None,
-            typer.Option("--format", "-f", help="docx | xlsx | csv (mặc định: theo đuôi tệp ra)."),
-        ] = None,
-        title: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--title", "-t", help="Mã danh hiệu/hình thức cần xuất (mặc định: tất cả)."
-            ),
-        ] = None,
-        status: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--status", help="awarded (mặc định) và/hoặc tie, cách nhau bởi dấu phẩy."
-            ),
-        ] = None,
-        issuer: Annotated[
-            str, typer.Option("--issuer", help="Cơ quan ban hành, ví dụ 'Sở Nội vụ'.")
-        ] = "",
-        number: Annotated[
-            str, typer.Option("--number", help="Số Tờ trình, ví dụ '15/TTr-SNV'.")
-        ] = "",
-        date: Annotated[str | None, typer.Option("--date", help="Ngày ký, dd/mm/yyyy.")] = None,
-        place: Annotated[str, typer.Option("--place", help="Địa danh, ví dụ 'Hưng Yên'.")] = "",
-        signer: Annotated[str, typer.Option("--signer", help="Họ và tên người ký.")] = "",
-        signer_title: Annotated[
-            str, typer.Option("--signer-title", help="Chức danh người ký, ví dụ 'GIÁM ĐỐC'.")
-        ] = "THỦ TRƯỞNG CƠ QUAN",
-        recipient: Annotated[
-            str,
-            typer.Option("--recipient", help="Kính gửi (Tờ trình), ví dụ 'Chủ tịch UBND tỉnh'."),
-        ] = "",
-        submission: Annotated[
-            bool,
-            typer.Option("--to-trinh", help="Thêm dự thảo Tờ trình trước danh sách (chỉ docx)."),
-        ] = False,
-        minutes: Annotated[
-            bool,
-            typer.Option("--bien-ban", help="Thêm bảng kết quả bỏ phiếu của Hội đồng (chỉ docx)."),
-        ] = False,
-        lang: LangOption = "vi",
-    ) -> None:
-        """Xuất danh sách đề nghị khen thưởng (Word theo Nghị định 30/2020, Excel, CSV)."""
-        texts = TEXTS[lang]
-        kind = _choose_format(fmt, output, texts)
-        if (minutes or submission) and kind != "docx":
-            raise _fail(texts["docx_only"])
+def run(
+    results: Path,
+    *,
+    output: Path,
+    fmt: str | None,
+    titles: list[str],
+    statuses: list[str],
+    issuer: str,
+    number: str,
+    date: str | None,
+    place: str,
+    signer: str,
+    signer_title: str,
+    recipient: str,
+    submission: bool,
+    minutes: bool,
+    lang: str,
+) -> None:
+    """`emulate export` (the options are in `emulate.cli.commands`)."""
+    texts = TEXTS[lang]
+    kind = _choose_format(fmt, output, texts)
+    if (minutes or submission) and kind != "docx":
+        raise _fail(texts["docx_only"])
 
-        from emulate.diagnostics import EmulateError
-        from emulate.output.letterhead import Letterhead, parse_date
+    from emulate.diagnostics import EmulateError
+    from emulate.output.letterhead import Letterhead, parse_date
 
-        try:
-            when = parse_date(date) if date is not None else None
-        except ValueError as exc:
-            raise _fail(str(exc) if lang == "vi" else DATE_EN.format(value=date)) from None
-        head = Letterhead(
-            issuer=issuer.strip(),
-            number=number.strip(),
-            date=when,
-            place=place.strip(),
-            signer=signer.strip(),
-            signer_title=signer_title.strip() or "THỦ TRƯỞNG CƠ QUAN",
-            recipient=recipient.strip(),
+    try:
+        when = parse_date(date) if date is not None else None
+    except ValueError as exc:
+        raise _fail(str(exc) if lang == "vi" else DATE_EN.format(value=date)) from None
+    head = Letterhead(
+        issuer=issuer.strip(),
+        number=number.strip(),
+        date=when,
+        place=place.strip(),
+        signer=signer.strip(),
+        signer_title=signer_title.strip() or DEFAULT_SIGNER_TITLE,
+        recipient=recipient.strip(),
+    )
+    try:
+        _run(
+            results,
+            output,
+            kind,
+            head,
+            titles=_split(titles),
+            statuses=_split(statuses or ["awarded"]),
+            minutes=minutes,
+            submission=submission,
+            lang=lang,
         )
-        try:
-            _run(
-                results,
-                output,
-                kind,
-                head,
-                titles=_split(title or []),
-                statuses=_split(status or ["awarded"]),
-                minutes=minutes,
-                submission=submission,
-                lang=lang,
-            )
-        except EmulateError as exc:
-            for d in exc.diagnostics:
-                typer.echo(d.render(lang), err=True)
-            usage = any(d.code in USAGE_CODES for d in exc.diagnostics)
-            raise typer.Exit(2 if usage else 1) from None
+    except EmulateError as exc:
+        for d in exc.diagnostics:
+            typer.echo(d.render(lang), err=True)
+        usage = any(d.code in USAGE_CODES for d in exc.diagnostics)
+        raise typer.Exit(2 if usage else 1) from None
 
 
 def _run(

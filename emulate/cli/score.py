@@ -9,23 +9,23 @@ an output path that is an input).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from emulate.cli.common import LangOption, as_lang, say
+from emulate.cli.common import as_lang, say
+from emulate.cli.progress import QUIET, Steps, progress
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from emulate.diagnostics import Diagnostic, Lang
     from emulate.engine.result import Result
+    from emulate.intake.read import Intake
+    from emulate.rules.model import RuleSet
 
-LANGS = ("vi", "en")
-DEFAULT_OUTPUT = "ket-qua.xlsx"
 # Problems with the command line itself rather than the data: exit 2.
 USAGE_CODES = frozenset(
     {"output-is-input", "output-in-input-folder", "output-same-twice", "output-is-folder"}
@@ -59,16 +59,6 @@ def consoles() -> tuple[Console, Console]:
     return Console(highlight=False), Console(stderr=True, highlight=False)
 
 
-@contextmanager
-def progress(err: Console) -> Iterator[Callable[[str], None]]:
-    """A spinner on a terminal; silent in pipes and tests. Yields `step(message)`."""
-    if not err.is_terminal:
-        yield lambda message: None
-        return
-    with err.status("") as status:
-        yield status.update
-
-
 def fail(err: Console, diagnostics: Sequence[Diagnostic], lang: Lang) -> typer.Exit:
     """Render `diagnostics` on stderr; the exit code: 2 for usage problems, else 1."""
     from emulate.cli.check import render
@@ -94,23 +84,44 @@ def decide(
     history: Sequence[Path],
     lang: Lang,
     keep_going: bool,
-    step: Callable[[str], None] = lambda message: None,
+    jobs: int | None = None,
+    steps: Steps = QUIET,
 ) -> tuple[Result, bool]:
     """Load the rules, read, score: (result, rules came from the stamp). Raises
     `EmulateError` (rules) or `InputErrors` (the reports have errors, no --keep-going)."""
     from emulate.cli.check import resolve_rules
     from emulate.engine.run import score
-    from emulate.intake.read import read_reports
 
-    step(text("rules", lang))
+    steps.step(text("rules", lang))
     rules, stamped = resolve_rules(criteria, list(reports))
-    step(text("read", lang))
-    intake = read_reports(list(reports), rules, history=list(history))
+    steps.step(text("read", lang))
+    intake = read(reports, rules, history=history, jobs=jobs, steps=steps)
     if intake.has_errors and not keep_going:
         raise InputErrors(intake.diagnostics)
-    step(text("score", lang))
+    steps.step(text("score", lang))
     result = score(rules, intake, year=year, lang=lang, options={"keep_going": keep_going})
     return result, stamped
+
+
+def read(
+    reports: Sequence[Path],
+    rules: RuleSet,
+    *,
+    history: Sequence[Path],
+    jobs: int | None,
+    steps: Steps = QUIET,
+) -> Intake:
+    """`read_reports`, with `--jobs` and the files-read progress."""
+    import inspect
+
+    from emulate.intake.read import read_reports
+
+    # TEMPORARY: `jobs=` and `progress=` are being added to `read_reports`; until they are,
+    # pass only what it accepts. Once both are there: pass them directly, drop `inspect`.
+    accepted = inspect.signature(read_reports).parameters
+    extra = {"jobs": jobs, "progress": steps.files}
+    extra = {k: v for k, v in extra.items() if k in accepted}
+    return read_reports(list(reports), rules, history=list(history), **extra)
 
 
 def protected(
@@ -128,90 +139,70 @@ def protected(
     return paths
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("score")
-    def score_command(
-        reports: Annotated[
-            list[Path],
-            typer.Argument(help="Báo cáo của đơn vị (.xlsx) hoặc thư mục chứa báo cáo."),
-        ],
-        criteria: Annotated[
-            str | None,
-            typer.Option(
-                "--criteria",
-                "-c",
-                help="Bộ tiêu chí: tên có sẵn (national) hoặc tệp YAML. Mặc định: theo dấu "
-                "của báo cáo, nếu không có thì national.",
-            ),
-        ] = None,
-        year: Annotated[int | None, typer.Option("--year", help="Năm đánh giá.")] = None,
-        history: Annotated[
-            list[Path] | None,
-            typer.Option("--history", help="Tệp lịch sử hoặc sổ kết quả các năm trước."),
-        ] = None,
-        output: Annotated[
-            Path, typer.Option("--output", "-o", help="Sổ kết quả sẽ ghi (.xlsx).")
-        ] = Path(DEFAULT_OUTPUT),
-        json_path: Annotated[
-            Path | None, typer.Option("--json", help="Ghi thêm kết quả chuẩn dạng JSON.")
-        ] = None,
-        lang: LangOption = "vi",
-        keep_going: Annotated[
-            bool,
-            typer.Option("--keep-going", help="Vẫn xét khi dữ liệu đầu vào có lỗi."),
-        ] = False,
-    ) -> None:
-        """Chấm điểm, xếp hạng, xét danh hiệu và khen thưởng; ghi sổ kết quả."""
-        lg = as_lang(lang)
-        from emulate.cli.check import render
-        from emulate.diagnostics import EmulateError
-        from emulate.output.files import commit_all, ensure_distinct, ensure_not_input, stage
-        from emulate.output.resultjson import dumps_canonical, result_to_document, sha256_hex
-        from emulate.output.terminal import render_summary
-        from emulate.output.workbook import workbook_writer
+def run(
+    reports: Sequence[Path],
+    *,
+    criteria: str | None,
+    year: int | None,
+    history: Sequence[Path],
+    output: Path,
+    json_path: Path | None,
+    lang: str,
+    keep_going: bool,
+    jobs: int | None,
+) -> None:
+    """`emulate score` (the options are in `emulate.cli.commands`)."""
+    from emulate.cli.check import render
+    from emulate.diagnostics import EmulateError
+    from emulate.output.files import commit_all, ensure_distinct, ensure_not_input, stage
+    from emulate.output.resultjson import dumps_canonical, result_to_document, sha256_hex
+    from emulate.output.terminal import render_summary
+    from emulate.output.workbook import workbook_writer
 
-        out, err = consoles()
-        hist = list(history or [])
-        targets = [output, *([json_path] if json_path else [])]
-        try:
-            ensure_distinct(targets)
-            for target in targets:
-                ensure_not_input(target, protected(reports, hist, criteria, None))
-            with progress(err) as step:
-                result, stamped = decide(
-                    reports,
-                    criteria=criteria,
-                    year=year,
-                    history=hist,
-                    lang=lg,
-                    keep_going=keep_going,
-                    step=step,
-                )
-                step(text("write", lg))
-                canonical = dumps_canonical(result_to_document(result))
-                guard = protected(reports, hist, criteria, result)
-                staged = [stage(output, workbook_writer(result, canonical=canonical), inputs=guard)]
-                try:
-                    if json_path:
-                        staged.append(stage(json_path, canonical, inputs=guard))
-                except BaseException:
-                    for item in staged:
-                        item.discard()
-                    raise
-                commit_all(staged)
-        except InputErrors as exc:
-            shown = [d for d in exc.diagnostics if d.severity != "info"]  # notes are noise here
-            err.print(render(shown, lg))
-            n = sum(d.is_error for d in exc.diagnostics)
-            err.print(text("input_errors", lg, n=n), style="bold red")
-            raise typer.Exit(1) from None
-        except EmulateError as exc:
-            raise fail(err, exc.diagnostics, lg) from None
-
-        source = result.provenance.rules_source or ""
-        if stamped:
-            source = f"{source}, {text('from_stamp', lg)}"
-        out.print(text("rules_used", lg, source=source))
-        out.print(render_summary(result, lang=lg, json_sha256=sha256_hex(canonical)), crop=False)
+    lg = as_lang(lang)
+    out, err = consoles()
+    hist = list(history)
+    targets = [output, *([json_path] if json_path else [])]
+    try:
+        ensure_distinct(targets)
         for target in targets:
-            out.print(text("written", lg, path=os.fspath(target)), soft_wrap=True)
+            ensure_not_input(target, protected(reports, hist, criteria, None))
+        with progress(err) as steps:
+            result, stamped = decide(
+                reports,
+                criteria=criteria,
+                year=year,
+                history=hist,
+                lang=lg,
+                keep_going=keep_going,
+                jobs=jobs,
+                steps=steps,
+            )
+            steps.step(text("write", lg))
+            canonical = dumps_canonical(result_to_document(result))
+            guard = protected(reports, hist, criteria, result)
+            staged = [stage(output, workbook_writer(result, canonical=canonical), inputs=guard)]
+            try:
+                if json_path:
+                    staged.append(stage(json_path, canonical, inputs=guard))
+            except BaseException:
+                for item in staged:
+                    item.discard()
+                raise
+            commit_all(staged)
+    except InputErrors as exc:
+        shown = [d for d in exc.diagnostics if d.severity != "info"]  # notes are noise here
+        err.print(render(shown, lg))
+        n = sum(d.is_error for d in exc.diagnostics)
+        err.print(text("input_errors", lg, n=n), style="bold red")
+        raise typer.Exit(1) from None
+    except EmulateError as exc:
+        raise fail(err, exc.diagnostics, lg) from None
+
+    source = result.provenance.rules_source or ""
+    if stamped:
+        source = f"{source}, {text('from_stamp', lg)}"
+    out.print(text("rules_used", lg, source=source))
+    out.print(render_summary(result, lang=lg, json_sha256=sha256_hex(canonical)), crop=False)
+    for target in targets:
+        out.print(text("written", lg, path=os.fspath(target)), soft_wrap=True)

@@ -7,11 +7,11 @@ or a test fails; 2 usage (a file that does not exist, an unknown language).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from emulate.cli.common import LangOption, as_lang, say
+from emulate.cli.common import as_lang, say
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -54,23 +54,8 @@ def text(key: str, lang: Lang, **params: Any) -> str:
     return say(TEXTS, key, lang, **params)
 
 
-def register(app: typer.Typer) -> None:
-    app.command("validate")(validate)
-
-
-def validate(
-    files: Annotated[
-        list[str],
-        typer.Argument(
-            help="Tệp tiêu chí (YAML) hoặc tên bộ dựng sẵn (national, ...).", show_default=False
-        ),
-    ],
-    lang: LangOption = "vi",
-    as_json: Annotated[
-        bool, typer.Option("--json", help="In kết quả dạng JSON cho máy đọc.")
-    ] = False,
-) -> None:
-    """Kiểm tra tệp tiêu chí (cấu trúc, điều kiện, căn cứ, vòng lặp) và chạy các ca kiểm thử."""
+def run(files: list[str], *, lang: str, as_json: bool) -> None:
+    """`emulate validate` (the options are in `emulate.cli.commands`)."""
     import json
     from pathlib import Path
 
