@@ -69,6 +69,15 @@ def test_options_reach_the_pipeline(tmp_path, fake_engine):
     assert load_workbook(tmp_path / "kq.xlsx").sheetnames[0] == "Summary"
 
 
+@pytest.mark.parametrize(("flag", "rows"), [((), 1 + 18), (("--explain-all",), 1 + 24)])
+def test_explanations_of_eligible_decisions_unless_all_asked(tmp_path, fake_engine, flag, rows):
+    res = run("score", "bao-cao-p01.xlsx", *flag)
+    assert res.exit_code == 0, res.output
+    sheet = load_workbook(tmp_path / "ket-qua.xlsx")["Giải trình"]
+    assert sheet.max_row == rows
+    assert len(load_result(tmp_path / "ket-qua.xlsx")["decisions"]) == 24  # the JSON: all
+
+
 @pytest.mark.parametrize("output", ["bao-cao-p01.xlsx", "./bao-cao-p02.xlsx"])
 def test_never_writes_over_an_input(tmp_path, fake_engine, output):
     res = run("score", "bao-cao-p01.xlsx", "bao-cao-p02.xlsx", "-o", output)

@@ -93,6 +93,14 @@ def score(
         typer.Option("--keep-going", help="Vẫn xét khi dữ liệu đầu vào có lỗi."),
     ] = False,
     jobs: JobsOption = None,
+    explain_all: Annotated[
+        bool,
+        typer.Option(
+            "--explain-all",
+            help="Trang Giải trình ghi cả các quyết định không đủ điều kiện (mặc định: chỉ "
+            "các trường hợp đủ điều kiện; lý do còn lại xem bằng emulate explain).",
+        ),
+    ] = False,
 ) -> None:
     """Chấm điểm, xếp hạng, xét danh hiệu và khen thưởng; ghi sổ kết quả."""
     from emulate.cli import score as command
@@ -107,6 +115,7 @@ def score(
         lang=lang,
         keep_going=keep_going,
         jobs=jobs,
+        explain_all=explain_all,
     )
 
 

@@ -150,14 +150,14 @@ def run(
     lang: str,
     keep_going: bool,
     jobs: int | None,
+    explain_all: bool = False,
 ) -> None:
     """`emulate score` (the options are in `emulate.cli.commands`)."""
     from emulate.cli.check import render
     from emulate.diagnostics import EmulateError
-    from emulate.output.files import commit_all, ensure_distinct, ensure_not_input, stage
-    from emulate.output.resultjson import dumps_canonical, result_to_document, sha256_hex
+    from emulate.output.files import ensure_distinct, ensure_not_input
+    from emulate.output.results import write_results
     from emulate.output.terminal import render_summary
-    from emulate.output.workbook import workbook_writer
 
     lg = as_lang(lang)
     out, err = consoles()
@@ -179,17 +179,13 @@ def run(
                 steps=steps,
             )
             steps.step(text("write", lg))
-            canonical = dumps_canonical(result_to_document(result))
-            guard = protected(reports, hist, criteria, result)
-            staged = [stage(output, workbook_writer(result, canonical=canonical), inputs=guard)]
-            try:
-                if json_path:
-                    staged.append(stage(json_path, canonical, inputs=guard))
-            except BaseException:
-                for item in staged:
-                    item.discard()
-                raise
-            commit_all(staged)
+            canonical = write_results(
+                result,
+                output,
+                json_path,
+                inputs=protected(reports, hist, criteria, result),
+                every_decision=explain_all,
+            )
     except InputErrors as exc:
         shown = [d for d in exc.diagnostics if d.severity != "info"]  # notes are noise here
         err.print(render(shown, lg))
@@ -203,6 +199,6 @@ def run(
     if stamped:
         source = f"{source}, {text('from_stamp', lg)}"
     out.print(text("rules_used", lg, source=source))
-    out.print(render_summary(result, lang=lg, json_sha256=sha256_hex(canonical)), crop=False)
+    out.print(render_summary(result, lang=lg, json_sha256=canonical.sha256), crop=False)
     for target in targets:
         out.print(text("written", lg, path=os.fspath(target)), soft_wrap=True)
