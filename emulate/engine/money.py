@@ -8,6 +8,7 @@ are paid on top (Art 49.7).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ from emulate.engine import explain as ex
 from emulate.rules.model import RuleSet
 
 if TYPE_CHECKING:
-    import pandas as pd
+    import numpy as np
 
 
 def amount(coefficient: Decimal, base: Decimal, step: Decimal) -> Decimal:
@@ -25,35 +26,48 @@ def amount(coefficient: Decimal, base: Decimal, step: Decimal) -> Decimal:
     return (raw / step).to_integral_value(rounding=ROUND_CEILING) * step
 
 
-def prize_money(rules: RuleSet, decisions: pd.DataFrame, lang: Lang) -> tuple[pd.Series, pd.Series]:
-    """Money per decision row (None when nothing is due) and a note per row (None: none)."""
-    import pandas as pd
+@dataclass(frozen=True)
+class Payments:
+    """Prize money of one title's decisions: per row a code into `amounts` / `notes`
+    (-1: nothing due, no note)."""
 
-    money = pd.Series([None] * len(decisions.index), index=decisions.index, dtype=object)
-    notes = pd.Series([None] * len(decisions.index), index=decisions.index, dtype=object)
+    codes: np.ndarray
+    amounts: list[Decimal]
+    notes: list[str]
+
+
+def prize_money(
+    rules: RuleSet, scope_titles: list[str], awarded: dict[str, np.ndarray], lang: Lang
+) -> dict[str, Payments]:
+    """Money per decision of the titles of one scope (`awarded`: per title, who holds it).
+
+    A subject's emulation titles (`kind: title`) pay only the highest amount (the earliest in
+    rule-set order among equals); the others pay 0 with a note naming the one paid."""
+    import numpy as np
+
+    out: dict[str, Payments] = {}
     if rules.money is None:
-        return money, notes
+        return out
     base, step = rules.money.base, rules.money.round_up_to
-    coefficient = {tid: t.money for tid, t in rules.titles.items() if t.money is not None}
+    coefficient = {
+        tid: rules.titles[tid].money for tid in scope_titles if rules.titles[tid].money is not None
+    }
     value_of = {tid: amount(c, base, step) for tid, c in coefficient.items()}
     label = {tid: t.short or t.name for tid, t in rules.titles.items()}
     position = {tid: i for i, tid in enumerate(rules.titles)}
-    paid = decisions.loc[
-        decisions["status"].eq("awarded") & decisions["title"].isin(coefficient),
-        ["for", "subject", "title"],
-    ].copy()
-    paid["value"] = paid["title"].map(value_of)
-    paid["position"] = paid["title"].map(position)
-    is_title = paid["title"].map(lambda t: rules.titles[t].kind == "title").astype(bool)
-    titles = paid[is_title].sort_values(
-        ["for", "subject", "value", "position"], ascending=[True, True, False, True]
+    # the paid emulation title of each subject: highest amount first, then rule-set order
+    ranked = sorted(
+        (t for t in coefficient if rules.titles[t].kind == "title" and t in awarded),
+        key=lambda t: (-value_of[t], position[t]),
     )
-    best = titles.drop_duplicates(["for", "subject"])
-    unpaid = titles.index.difference(best.index)
-    money[paid.index] = paid["value"]
-    money[unpaid] = Decimal(0)
-    full_note = {
-        tid: ex.say(
+    n = len(next(iter(awarded.values()))) if awarded else 0
+    best = np.full(n, -1, dtype=np.intp)
+    for i, tid in enumerate(ranked):
+        best[awarded[tid] & (best < 0)] = i
+    for tid, c in coefficient.items():
+        if tid not in awarded:
+            continue
+        full_note = ex.say(
             "money",
             lang,
             coef=ex.number(c, lang),
@@ -61,14 +75,22 @@ def prize_money(rules: RuleSet, decisions: pd.DataFrame, lang: Lang) -> tuple[pd
             raw=ex.money(c * base, lang),
             amount=ex.money(value_of[tid], lang),
         )
-        for tid, c in coefficient.items()
-    }
-    notes[paid.index] = paid["title"].map(full_note)
-    if len(unpaid):
-        higher = best.set_index(["for", "subject"])["title"]
-        keys = pd.MultiIndex.from_frame(titles.loc[unpaid, ["for", "subject"]])
-        pairs = zip(titles.loc[unpaid, "title"], higher.reindex(keys).to_numpy())
-        notes[unpaid] = [
-            ex.say("money_none", lang, title=label[t], higher=label[h]) for t, h in pairs
-        ]
-    return money, notes
+        codes = np.where(awarded[tid], 0, -1).astype(np.intp)
+        amounts, notes = [value_of[tid]], [full_note]
+        if rules.titles[tid].kind == "title":
+            mine = ranked.index(tid)
+            unpaid = awarded[tid] & (best != mine)
+            if unpaid.any():
+                zero = Decimal(0)
+                for i, higher in enumerate(ranked):
+                    if i == mine:
+                        continue
+                    rows = unpaid & (best == i)
+                    if rows.any():
+                        codes[rows] = len(amounts)
+                        amounts.append(zero)
+                        notes.append(
+                            ex.say("money_none", lang, title=label[tid], higher=label[higher])
+                        )
+        out[tid] = Payments(codes, amounts, notes)
+    return out

@@ -13,28 +13,45 @@ from typing import TYPE_CHECKING
 from emulate.rules.model import SubjectSpec
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 ZERO = Decimal(0)
 
 
-def _exact_sum(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
-    """Sum object columns of Decimals; None where any addend is missing."""
+def _values(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """A column's values with blanks as ZERO, and where the blanks are (an absent column is
+    blank everywhere)."""
+    import numpy as np
     import pandas as pd
 
-    total = pd.Series([ZERO] * len(frame), index=frame.index, dtype=object)
-    missing = pd.Series(False, index=frame.index)
-    for column in columns:
-        values = (
-            frame[column]
-            if column in frame.columns
-            else pd.Series([None] * len(frame), index=frame.index, dtype=object)
-        )
-        absent = values.isna()
+    n = len(frame.index)
+    if column not in frame.columns:
+        return np.full(n, ZERO, dtype=object), np.ones(n, dtype=bool)
+    values = frame[column].to_numpy(dtype=object)
+    absent = np.asarray(pd.isna(values), dtype=bool)
+    if absent.any():
+        values = np.where(absent, ZERO, values)
+    return values, absent
+
+
+def _sum(parts: list[tuple[np.ndarray, np.ndarray]], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Exact sum of Decimal arrays (from ZERO, in order); missing where any addend is."""
+    import numpy as np
+
+    total = np.full(n, ZERO, dtype=object)
+    missing = np.zeros(n, dtype=bool)
+    for values, absent in parts:
+        total = total + values
         missing |= absent
-        total = total + values.where(~absent, ZERO)
-    total[missing] = None
-    return total
+    return total, missing
+
+
+def _column(values: np.ndarray, missing: np.ndarray) -> pd.Series:
+    import numpy as np
+    import pandas as pd
+
+    return pd.Series(np.where(missing, None, values), dtype=object)
 
 
 def has_points(spec: SubjectSpec) -> bool:
@@ -47,50 +64,53 @@ def compute_points(frame: pd.DataFrame, spec: SubjectSpec) -> pd.DataFrame:
     The bonus is capped at its `max` (the cap is the rule: extra bonus points do not count);
     `bonus_capped` records where that happened so the explanation can say so.
     """
-    import pandas as pd
+    import functools
 
-    out = frame.copy()
-    ratios: list[pd.Series] = []
-    groups: list[str] = []
+    import numpy as np
+
+    n = len(frame.index)
+    new: dict[str, object] = {}
+    groups: list[tuple[np.ndarray, np.ndarray]] = []
+    ratios: list[tuple[np.ndarray, np.ndarray]] = []
     for group in spec.score:
-        column = f"group:{group.id}"
-        out[column] = _exact_sum(frame, [f"item:{item.id}" for item in group.items])
-        groups.append(column)
-        ratios.append(_divide(out[column], group.max))
-    base = _exact_sum(out, groups)
+        total, missing = _sum([_values(frame, f"item:{item.id}") for item in group.items], n)
+        new[f"group:{group.id}"] = _column(total, missing)
+        groups.append((total, missing))
+        ratios.append((total / group.max, missing))
+    base = _sum(groups, n)
 
-    bonus = _adjustment(frame, "bonus", spec.bonus is not None)
-    out["bonus_capped"] = False
+    bonus, bonus_absent = _adjustment(frame, "bonus", spec.bonus is not None)
+    capped = np.zeros(n, dtype=bool)
     if spec.bonus is not None and spec.bonus.max is not None:
         cap = spec.bonus.max
-        over = bonus.gt(cap).astype(bool)
-        out["bonus_capped"] = over
-        bonus = bonus.where(~over, cap)
-    penalty = _adjustment(frame, "penalty", spec.penalty is not None)
-    out["bonus"] = bonus
-    out["penalty"] = penalty
-    parts = pd.DataFrame({"base": base, "bonus": bonus, "penalty": _divide(penalty, Decimal(-1))})
-    out["score"] = _exact_sum(parts, ["base", "bonus", "penalty"])
+        present = ~bonus_absent
+        capped[present] = np.asarray(bonus[present] > cap, dtype=bool)
+        bonus = np.where(capped, cap, bonus)
+    penalty, penalty_absent = _adjustment(frame, "penalty", spec.penalty is not None)
+    new["bonus_capped"] = capped
+    new["bonus"] = _column(bonus, bonus_absent)
+    new["penalty"] = _column(penalty, penalty_absent)
+    score = _sum([base, (bonus, bonus_absent), (penalty / Decimal(-1), penalty_absent)], n)
+    new["score"] = _column(*score)
     if ratios:
-        ratio_frame = pd.concat(ratios, axis=1)
-        has_missing = ratio_frame.isna().any(axis=1)
-        lowest = ratio_frame.where(~ratio_frame.isna(), Decimal("Infinity")).min(axis=1)
-        out["min_group_ratio"] = lowest.astype(object).where(~has_missing, None)
+        infinity = Decimal("Infinity")
+        lowest = functools.reduce(np.minimum, [np.where(m, infinity, r) for r, m in ratios])
+        has_missing = functools.reduce(np.logical_or, [m for _, m in ratios])
+        new["min_group_ratio"] = _column(lowest, has_missing)
     else:
-        out["min_group_ratio"] = None
+        new["min_group_ratio"] = None
+    out = frame.copy(deep=False)
+    for name, values in new.items():
+        if hasattr(values, "index"):
+            values.index = frame.index  # type: ignore[union-attr]
+        out[name] = values
     return out
 
 
-def _adjustment(frame: pd.DataFrame, column: str, declared: bool) -> pd.Series:
-    import pandas as pd
+def _adjustment(frame: pd.DataFrame, column: str, declared: bool) -> tuple[np.ndarray, np.ndarray]:
+    import numpy as np
 
     if declared and column in frame.columns:
-        return frame[column].astype(object)
-    return pd.Series([ZERO] * len(frame), index=frame.index, dtype=object)
-
-
-def _divide(values: pd.Series, by: Decimal) -> pd.Series:
-    """Exact division of an object column of Decimals, keeping None."""
-    absent = values.isna()
-    quotient = values.where(~absent, ZERO) / by
-    return quotient.where(~absent, None).astype(object)
+        return _values(frame, column)
+    n = len(frame.index)
+    return np.full(n, ZERO, dtype=object), np.zeros(n, dtype=bool)

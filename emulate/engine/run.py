@@ -3,6 +3,11 @@
 Steps: points and level bands → titles in dependency order (condition on whole frames, one_of,
 quota placement) → prize money → checks → explanations. No files, no clock, no randomness:
 the same inputs give the same result whatever the row order.
+
+Inside, every subject of a scope has a position (subjects sorted by id) and every per-subject
+value is a numpy array over those positions: conditions, statuses, ranks. Explanations are
+built once per distinct combination of what they say (clause outcomes, values seen, quota
+placement, notes) and shared by every decision that says the same (`engine.narrate`).
 """
 
 from __future__ import annotations
@@ -13,19 +18,41 @@ from typing import TYPE_CHECKING, Any
 
 from emulate import __version__
 from emulate.diagnostics import Catalogue, Diagnostic, Lang, Where
-from emulate.engine.context import FrameContext
-from emulate.engine.history import History, current_rows
-from emulate.engine.money import prize_money
-from emulate.engine.narrate import Narration, check_values
+from emulate.engine.context import FrameContext, HistoryContext
+from emulate.engine.history import History
+from emulate.engine.money import Payments, prize_money
+from emulate.engine.narrate import (
+    Narration,
+    Reasons,
+    Texts,
+    check_values,
+    combine,
+    object_array,
+    object_array_of,
+)
 from emulate.engine.points import compute_points, has_points
-from emulate.engine.quota import place, quota_size
+from emulate.engine.quota import (
+    AWARDED,
+    INELIGIBLE,
+    SUPERSEDED,
+    TIE,
+    dense_ranks,
+    place_arrays,
+    quota_size,
+)
 from emulate.engine.result import DECISION_COLUMNS, Provenance, Result
 from emulate.engine.titles import CompiledRules, compile_rules
 from emulate.intake.model import Intake
-from emulate.rules.model import RuleSet, Scope, Title
+from emulate.rules.colops import lookup
+from emulate.rules.model import STATUSES, RuleSet, Scope, Title
 
 if TYPE_CHECKING:
+    from collections.abc import Hashable
+
+    import numpy as np
     import pandas as pd
+
+    from emulate.rules.context import EvalContext
 
 
 SCOPES: tuple[Scope, ...] = ("units", "people")
@@ -63,8 +90,15 @@ MESSAGES = Catalogue(
 
 @dataclass
 class _TitleRecord:
-    status: pd.Series
-    frame: pd.DataFrame  # the decision rows of this title (before money)
+    """The decisions of one title, as arrays over the subjects of its scope."""
+
+    status: np.ndarray  # int8 codes into STATUSES
+    rank: np.ndarray | None  # int64, -1 = none (None: no candidate was placed)
+    places: np.ndarray | None  # int64, -1 = none
+    pool: np.ndarray | None  # object (the `per` values); None: no pool
+    tied_with: np.ndarray | None  # object tuples; None: all ()
+    reasons: Reasons
+    achievement: Texts
 
 
 def score(
@@ -75,51 +109,96 @@ def score(
     lang: Lang = "vi",
     options: dict[str, Any] | None = None,
     compiled: CompiledRules | None = None,
+    explain: bool = True,
 ) -> Result:
-    """Decide every title for every subject. Pure: reads nothing, writes nothing."""
-    round_ = _Round(rules, intake, year or rules.year, lang, compiled or compile_rules(rules))
+    """Decide every title for every subject. Pure: reads nothing, writes nothing.
+
+    `compiled`: the rules compiled once (`compile_rules`) for many rounds. `explain=False`
+    leaves the explanations out (every decision's `reasons` is `()` and its `achievement`
+    ""), for callers that only look at statuses and money, such as the rule file's tests."""
+    round_ = _Round(
+        rules, intake, year or rules.year, lang, compiled or compile_rules(rules), explain
+    )
     return round_.run(options or {})
 
 
 class _Round(Narration):
     def __init__(
-        self, rules: RuleSet, intake: Intake, year: int, lang: Lang, compiled: CompiledRules
+        self,
+        rules: RuleSet,
+        intake: Intake,
+        year: int,
+        lang: Lang,
+        compiled: CompiledRules,
+        explain: bool = True,
     ) -> None:
+        self.explain = explain
         self.rules = rules
         self.intake = intake
         self.year = year
         self.lang: Lang = lang
         self.compiled = compiled
         self.diagnostics: list[Diagnostic] = []
+        self.titles_of: dict[Scope, list[str]] = {s: list(rules.titles_for(s)) for s in SCOPES}
         self.frames: dict[Scope, pd.DataFrame] = {
             "units": self._subjects(intake.units, "units"),
             "people": self._subjects(intake.people, "people"),
         }
-        self.held: dict[Scope, dict[str, pd.Series]] = {"units": {}, "people": {}}
-        self.statuses: dict[Scope, dict[str, pd.Series]] = {"units": {}, "people": {}}
-        self.titles_of: dict[Scope, list[str]] = {s: list(rules.titles_for(s)) for s in SCOPES}
+        self.n: dict[Scope, int] = {s: len(self.frames[s].index) for s in SCOPES}
+        self.held: dict[Scope, dict[str, np.ndarray]] = {"units": {}, "people": {}}
+        self.statuses: dict[Scope, dict[str, np.ndarray]] = {"units": {}, "people": {}}
+        self.store: dict[Scope, dict[Hashable, np.ndarray]] = {"units": {}, "people": {}}
         self.history = self._history(intake.history)
+        self.unit_of = self._unit_of()
         self.records: dict[str, _TitleRecord] = {}
         self.checks_failed: list[str] = []
         self.ranks: pd.Series | None = None  # units' place in their cluster, after bands
         self.unit_ranks: dict[str, int] = {}
+        self.position = {tid: i for i, tid in enumerate(rules.titles)}
+        self.title_ids = list(rules.titles)
+        self.interned: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.sizes: dict[tuple[str, int], int] = {}
+        self._names: dict[Scope, np.ndarray | None] = {}
+        self._bases: dict[Scope, tuple[np.ndarray, list[str]] | None] = {}
 
     # -- input ---------------------------------------------------------------------------
 
     def _subjects(self, frame: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+        """The subjects sorted by id, the first row of a duplicated id kept (the others are
+        reported), with the points table computed."""
+        import numpy as np
+        import pandas as pd
+
         frame = frame.reset_index(drop=True)
         if "id" not in frame.columns:
-            import pandas as pd
-
             return pd.DataFrame({"id": pd.Series([], dtype=object)}).set_index("id", drop=False)
-        duplicated = frame["id"].duplicated()
-        for position in frame.index[duplicated]:
-            where = self.intake.where(frame, int(position), "id") if "_row" in frame else Where()
+        ids = frame["id"].tolist()
+        try:
+            # Python's sort is stable (the first of equal ids stays first) and adaptive:
+            # reports list subjects in runs already in order.
+            order = np.array(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.intp)
+        except TypeError:  # a blank or non-text id: pandas' order, blanks last
+            order = None
+        if order is not None:
+            ordered = np.array(ids, dtype=object)[order] if ids else np.zeros(0, dtype=object)
+            repeat = np.zeros(len(ids), dtype=bool)
+            repeat[1:] = ordered[1:] == ordered[:-1]
+            duplicated = np.sort(order[repeat])
+        else:
+            duplicated = np.flatnonzero(frame["id"].duplicated().to_numpy())
+        for position in duplicated.tolist():
+            where = self.intake.where(frame, position, "id") if "_row" in frame else Where()
             self.diagnostics.append(
                 MESSAGES.make("engine.duplicate_subject", where, id=frame.at[position, "id"])
             )
-        frame = frame[~duplicated]
-        frame = frame.set_index(frame["id"].to_numpy()).sort_index()
+        if order is not None:
+            keep = order[~repeat]
+            if len(keep) != len(ids) or (np.diff(keep) != 1).any():
+                frame = frame.take(keep)
+            frame = frame.set_index(frame["id"].to_numpy())
+        else:
+            frame = frame.drop(index=duplicated)
+            frame = frame.set_index(frame["id"].to_numpy()).sort_index()
         spec = self.rules.subject(scope)
         if has_points(spec):
             frame = compute_points(frame, spec)
@@ -137,44 +216,67 @@ class _Round(Narration):
             for s in SCOPES
         }
 
+    def _unit_of(self) -> np.ndarray:
+        """Per person, the position of their unit among the units (-1: not a known unit)."""
+        import numpy as np
+
+        people = self.frames["people"]
+        if "unit" not in people.columns:
+            return np.full(self.n["people"], -1, dtype=np.intp)
+        units = self.frames["units"].index
+        return lookup(people["unit"].to_numpy(dtype=object), units.to_numpy(dtype=object))
+
     # -- contexts ------------------------------------------------------------------------
 
     def context(self, scope: Scope, title_id: str | None = None) -> FrameContext:
-        frame = self.frames[scope]
+        ctx: FrameContext
         members = None
         if scope == "units":
-            people = self.frames["people"]
 
-            def members() -> tuple[FrameContext, pd.Series]:
-                known = people[people["unit"].isin(frame.index)] if "unit" in people else people
-                return self.context("people"), known["unit"].reindex(people.index)
+            def members() -> tuple[EvalContext, np.ndarray]:
+                return self.context("people"), self.unit_of
 
-        def history() -> tuple[FrameContext, pd.Series, pd.Series, int]:
+        def history() -> tuple[EvalContext, np.ndarray, np.ndarray, int]:
+            import numpy as np
+
             window = title_id
             if title_id is not None and self.rules.titles[title_id].window == "all":
                 window = None
-            current = current_rows(
-                frame.index,
-                frame["level"] if "level" in frame else frame["id"].map(lambda _: None),
-                self.year,
-                self.held[scope],
-                self.titles_of[scope],
-            )
-            rows = self.history[scope].window(window, current)
-            ctx = FrameContext("history", rows, {})
-            return ctx, rows["id"], rows["year"], self.year
+            past = self.history[scope]
+            mask = past.window(window)
+            n = self.n[scope]
+            hctx = HistoryContext(past, mask, ctx, n)
+            subject, years = past.subject, past.year
+            if mask is not None:
+                subject, years = subject[mask], years[mask]
+            subject = np.concatenate([subject, np.arange(n, dtype=subject.dtype)])
+            years = np.concatenate([years, np.full(n, self.year, dtype=years.dtype)])
+            return hctx, subject, years, self.year
 
-        return FrameContext(scope, frame, self.held[scope], members=members, history=history)
+        ctx = FrameContext(
+            scope,
+            self.frames[scope],
+            self.held[scope],
+            dynamic=frozenset(self.titles_of[scope]),
+            store=self.store[scope],
+            members=members,
+            history=history,
+        )
+        return ctx
 
     # -- the round -----------------------------------------------------------------------
 
-    def run(self, options: dict[str, Any]) -> Result:
+    def decide(self) -> None:
+        """Bands, places in clusters, then every title in dependency order."""
         for scope in SCOPES:
             self._apply_bands(scope)
         self.ranks = self._ranks()
         self.unit_ranks = {k: int(v) for k, v in self.ranks.dropna().items()}
         for tid in self.compiled.sequence:
             self._decide(tid)
+
+    def run(self, options: dict[str, Any]) -> Result:
+        self.decide()
         decisions = self._decisions()
         self._checks()
         return Result(
@@ -201,17 +303,21 @@ class _Round(Narration):
         bands = self.compiled.bands.get(scope) or []
         if not bands:
             return
+        import numpy as np
         import pandas as pd
 
         frame = self.frames[scope]
         ctx = self.context(scope)
-        level = pd.Series([None] * len(frame.index), index=frame.index, dtype=object)
+        level = object_array(len(frame.index), None)
+        unset = np.ones(len(frame.index), dtype=bool)
         for code, condition in bands:
-            hit = condition.evaluate(ctx).reindex(frame.index, fill_value=False).astype(bool)
-            level[hit & level.isna()] = code
+            hit = condition.evaluate_array(ctx) & unset
+            level[hit] = code
+            unset &= ~hit
+        level_series = pd.Series(level, index=frame.index, dtype=object)
         if "level" in frame.columns:
             reported = frame["level"]
-            differs = reported.notna() & level.notna() & reported.ne(level)
+            differs = reported.notna() & level_series.notna() & reported.ne(level_series)
             for sid in frame.index[differs]:
                 self.diagnostics.append(
                     MESSAGES.make(
@@ -219,12 +325,13 @@ class _Round(Narration):
                         self._where(scope, sid, "level"),
                         id=sid,
                         reported=reported[sid],
-                        computed=level[sid],
+                        computed=level_series[sid],
                     )
                 )
-        frame = frame.copy()
-        frame["level"] = level
+        frame = frame.copy(deep=False)
+        frame["level"] = level_series
         self.frames[scope] = frame
+        self.store[scope] = {}  # the level changed: converted columns are stale
 
     def _where(self, scope: Scope, subject: str, column: str | None = None) -> Where:
         frame = self.frames[scope]
@@ -233,120 +340,151 @@ class _Round(Narration):
         position = frame.index.get_loc(subject)
         return self.intake.where(frame, int(position), column)
 
+    def _wheres(self, scope: Scope, rows: list[int], column: str | None = None) -> list[Where]:
+        """The places of many subjects (rows of the scope's frame), read from a frame of
+        only the columns that name a place: `Intake.where` reads a row at a time."""
+        frame = self.frames[scope]
+        if "_file" not in frame.columns:
+            return [Where() for _ in rows]
+        place = [c for c in ("_file", "_sheet", "_row") if c in frame.columns]
+        small = frame.iloc[rows][place]
+        return [self.intake.where(small, i, column) for i in range(len(rows))]
+
     def _decide(self, tid: str) -> None:
-        import pandas as pd
+        import numpy as np
 
         title = self.rules.titles[tid]
         scope = title.for_
-        frame = self.frames[scope]
+        n = self.n[scope]
         ctx = self.context(scope, tid)
-        clauses = self.compiled.when[tid].explain(ctx)
-        eligible = pd.Series(True, index=frame.index)
+        clauses = self.compiled.when[tid].explain_arrays(ctx)
+        eligible = np.ones(n, dtype=bool)
         for clause in clauses:
-            eligible &= clause.passed.reindex(frame.index, fill_value=False).astype(bool)
+            eligible &= clause.passed
 
-        superseded_by = pd.Series([None] * len(frame.index), index=frame.index, dtype=object)
+        superseded_by = np.full(n, -1, dtype=np.intp)  # position of the higher title
         for group in self.rules.one_of:
             if tid not in group:
                 continue
             for higher in group[: group.index(tid)]:
                 got = self.held[scope].get(higher)
                 if got is not None:
-                    superseded_by[
-                        got.reindex(frame.index, fill_value=False) & superseded_by.isna()
-                    ] = higher
-        superseded = eligible & superseded_by.notna()
+                    superseded_by[got & (superseded_by < 0)] = self.position[higher]
+        superseded = eligible & (superseded_by >= 0)
         candidates = eligible & ~superseded
 
-        status = pd.Series("ineligible", index=frame.index, dtype=object)
-        status[superseded] = "superseded"
-        rank = pd.Series(pd.NA, index=frame.index, dtype="Int64")
-        places = pd.Series(pd.NA, index=frame.index, dtype="Int64")
-        pool = pd.Series([None] * len(frame.index), index=frame.index, dtype=object)
-        tied_with = pd.Series([()] * len(frame), index=frame.index, dtype=object)
-        quota_lines = pd.Series("", index=frame.index, dtype=object)
+        status = np.full(n, INELIGIBLE, dtype=np.int8)
+        status[superseded] = SUPERSEDED
+        placed: _Placed | None = None
+        pool = None
         if title.quota is None:
-            status[candidates] = "awarded"
+            status[candidates] = AWARDED
         else:
             placed = self._place(tid, title, ctx, candidates)
             if placed is not None:
-                status[placed.index] = placed["status"]
-                rank[placed.index] = placed["rank"].astype("int64")
-                places[placed.index] = placed["places"].astype("int64")
-                tied_with[placed.index] = placed["tied_with"]
-                quota_lines[placed.index] = placed["line"]
-            if title.quota.per:
-                pool = frame[title.quota.per].astype(object) if title.quota.per in frame else pool
+                status[candidates] = placed.status
+            if title.quota.per and title.quota.per in self.frames[scope].columns:
+                pool = self.frames[scope][title.quota.per].to_numpy(dtype=object)
 
-        self.held[scope][tid] = status.eq("awarded")
+        self.held[scope][tid] = status == AWARDED
         self.statuses[scope][tid] = status
-        reasons = self._reasons(tid, title, clauses, status, superseded_by, quota_lines)
-        decisions = pd.DataFrame(
-            {
-                "subject": frame.index.to_numpy(),
-                "for": scope,
-                "title": tid,
-                "status": status.to_numpy(),
-                "rank": rank.to_numpy(),
-                "places": places.to_numpy(),
-                "pool": pool.to_numpy(),
-                "reasons": reasons.to_numpy(),
-                "basis": title.basis,
-                "tied_with": tied_with.to_numpy(),
-                "achievement": self._achievement(tid, title, clauses, status).to_numpy(),
-            }
+        if self.explain:
+            reasons = self._reasons(tid, title, clauses, status, superseded_by, placed, candidates)
+            achievement = self._achievement(tid, title, clauses, status)
+        else:
+            reasons = Reasons(np.zeros(n, dtype=np.int32), [()])
+            achievement = Texts(np.full(n, -1, dtype=np.int32), [])
+        rank = places = tied_with = None
+        if placed is not None:
+            rank = np.full(n, -1, dtype=np.int64)
+            places = np.full(n, -1, dtype=np.int64)
+            rank[candidates] = placed.rank
+            places[candidates] = placed.places
+            tied_with = placed.tied_with
+        self.records[tid] = _TitleRecord(
+            status=status,
+            rank=rank,
+            places=places,
+            pool=pool,
+            tied_with=tied_with,
+            reasons=reasons,
+            achievement=achievement,
         )
-        decisions["rank"] = decisions["rank"].astype("Int64")
-        decisions["places"] = decisions["places"].astype("Int64")
-        self.records[tid] = _TitleRecord(status=status, frame=decisions)
 
     def _place(
-        self, tid: str, title: Title, ctx: FrameContext, candidates: pd.Series
-    ) -> pd.DataFrame | None:
+        self, tid: str, title: Title, ctx: FrameContext, candidates: np.ndarray
+    ) -> _Placed | None:
         """Quota placement of the candidates; None when there are none."""
+        import numpy as np
         import pandas as pd
 
         quota = title.quota
         assert quota is not None
-        frame = self.frames[title.for_]
+        scope = title.for_
+        frame = self.frames[scope]
+        n = self.n[scope]
         if not candidates.any():
             return None
         if quota.per and quota.per in frame.columns:
-            pools = frame[quota.per].astype(object).where(frame[quota.per].notna(), NO_POOL)
-            pools = pools.astype(str)
+            raw = frame[quota.per].to_numpy(dtype=object)
+            codes, uniques = pd.factorize(raw)
+            # the pool is the value as text (a blank is the pool ""): equal texts, one pool
+            texts = ["" if pd.isna(u) else str(u) for u in uniques.tolist()] + [NO_POOL]
+            pool_codes, pool_names = pd.factorize(np.array(texts, dtype=object))
+            pools = pool_codes[codes]  # code -1 (blank) reads the last entry
+            pool_names = pool_names.tolist()
         else:
-            pools = pd.Series(NO_POOL, index=frame.index, dtype=object)
+            pools = np.zeros(n, dtype=np.intp)
+            pool_names = [NO_POOL]
         if quota.of is None:
             in_base = candidates
         elif quota.of in self.rules.titles:
-            in_base = self.held[title.for_].get(quota.of, pd.Series(False, index=frame.index))
-            in_base = in_base.reindex(frame.index, fill_value=False).astype(bool)
+            in_base = self.held[scope].get(quota.of, np.zeros(n, dtype=bool))
         else:
-            in_base = (
-                self.compiled.quota_base[tid].evaluate(ctx).reindex(frame.index, fill_value=False)
-            )
-        base = in_base.astype(int).groupby(pools).sum()
-        used = pools[candidates].unique()
-        sizes = pd.Series({p: quota_size(int(base.get(p, 0)), quota) for p in used}, dtype="int64")
-        table = pd.DataFrame({"pool": pools[candidates]})
-        keys = []
-        for i, key in enumerate(self.compiled.order[tid]):
-            column = f"k{i}"
-            table[column] = _sortable(key.expression.evaluate(ctx), key.descending)[candidates]
-            keys.append(column)
-        placed = place(table, keys, sizes)
-        groups = placed.groupby("group").groups
-        tie_members = {g: list(idx) for g, idx in groups.items()}
-        tied_with = [
-            tuple(s for s in tie_members[g] if s != sid) if st == "tie" else ()
-            for sid, g, st in zip(placed.index, placed["group"], placed["status"])
+            in_base = self.compiled.quota_base[tid].evaluate_array(ctx)
+        base = np.bincount(pools[in_base], minlength=len(pool_names))
+        sizes = np.zeros(len(pool_names), dtype=np.int64)
+        for p in np.unique(pools[candidates]).tolist():
+            sizes[p] = self._quota_size(tid, int(base[p]))
+        keys = [
+            dense_ranks(key.expression.evaluate_array(ctx)[candidates], key.descending)
+            for key in self.compiled.order[tid]
         ]
-        placed["tied_with"] = pd.Series(tied_with, index=placed.index, dtype=object)
-        placed["line"] = self._quota_lines(title, placed, table["pool"], tied_with, base)
-        return placed
+        pool_of = pools[candidates]
+        rank, _, cap, status, group = place_arrays(pool_of, keys, sizes)
+        rows = np.flatnonzero(candidates)
+        tied_with = None
+        tie = status == TIE
+        others: dict[int, tuple[int, ...]] = {}  # per tied candidate, the rows tied with it
+        if tie.any():
+            ids = frame.index.to_numpy(dtype=object)
+            members: dict[int, list[int]] = {}
+            for i, g in zip(np.flatnonzero(tie).tolist(), group[tie].tolist(), strict=True):
+                members.setdefault(g, []).append(i)
+            tied_with = object_array(n, ())
+            for same in members.values():
+                for i in same:
+                    mates = tuple(int(rows[j]) for j in same if j != i)
+                    tied_with[rows[i]] = tuple(ids[m] for m in mates)
+                    others[i] = mates
+        lines = None
+        if self.explain:
+            lines = self._quota_lines(title, rank, cap, status, pool_of, pool_names, base, others)
+        return _Placed(status, rank, cap, tied_with, lines)
+
+    def _quota_size(self, tid: str, base: int) -> int:
+        key = (tid, base)
+        size = self.sizes.get(key)
+        if size is None:
+            quota = self.rules.titles[tid].quota
+            assert quota is not None
+            size = self.sizes[key] = quota_size(base, quota)
+        return size
 
     def _ranks(self) -> pd.Series:
-        """Units' place in their cluster by score; equal scores share a place."""
+        """Units' place in their cluster by score; equal scores share a place. A unit without
+        a score, or without a cluster, has none."""
+        import numpy as np
         import pandas as pd
 
         frame = self.frames["units"]
@@ -355,35 +493,146 @@ class _Round(Narration):
             return ranks
         cluster = frame["cluster"] if "cluster" in frame.columns else None
         pools = cluster.astype(str) if cluster is not None else pd.Series("", index=frame.index)
-        scored = frame["score"].notna()
-        for _, members in frame[scored].groupby(pools[scored], sort=True):
-            values = sorted(members["score"], reverse=True)  # exact Decimal order
-            first: dict[Decimal, int] = {}
-            for place_, value in enumerate(values, start=1):
-                first.setdefault(value, place_)
-            ranks[members.index] = members["score"].map(first).astype("int64")
-        return ranks
+        codes, _ = pd.factorize(pools.to_numpy(dtype=object))
+        scored = frame["score"].notna().to_numpy() & (codes >= 0)
+        if not scored.any():
+            return ranks
+        score = frame["score"].to_numpy(dtype=object)[scored]  # exact Decimal order
+        rank, *_ = place_arrays(
+            codes[scored], [dense_ranks(score)], np.zeros(int(codes.max()) + 1, dtype=np.int64)
+        )
+        values = np.zeros(len(frame.index), dtype=np.int64)
+        values[scored] = rank
+        return pd.Series(pd.arrays.IntegerArray(values, ~scored), index=frame.index)
 
     # -- money, checks, output -----------------------------------------------------------
 
     def _decisions(self) -> pd.DataFrame:
+        """One row per (subject, title): units' titles first, each scope in rule-set order.
+
+        Columns are filled title by title into arrays of the final length (no per-title
+        frames, no concatenation): at country scale the frame has tens of millions of rows."""
+        import numpy as np
         import pandas as pd
 
-        ordered = [self.records[t].frame for t in self.rules.titles if t in self.records]
-        units_first = [f for f in ordered if len(f) and f["for"].iat[0] == "units"] + [
-            f for f in ordered if len(f) and f["for"].iat[0] == "people"
+        order = [
+            t
+            for scope in SCOPES
+            for t in self.rules.titles
+            if t in self.records and self.rules.titles[t].for_ == scope and self.n[scope]
         ]
-        if not units_first:
+        if not order:
             return pd.DataFrame({c: [] for c in DECISION_COLUMNS})
-        decisions = pd.concat(units_first, ignore_index=True)
-        money, notes = prize_money(self.rules, decisions, self.lang)
-        decisions["money"] = money
-        decisions["reasons"] = [
-            r + ((n,) if n else ()) for r, n in zip(decisions["reasons"], notes)
-        ]
-        return decisions[list(DECISION_COLUMNS)]
+        payments = self._payments()
+        pools_are_text = all(
+            self.records[t].pool is not None
+            and pd.api.types.infer_dtype(self.records[t].pool, skipna=False) == "string"
+            for t in order
+        )
+        total = sum(self.n[self.rules.titles[t].for_] for t in order)
+        columns: dict[str, Any] = {
+            c: np.empty(total, dtype=object)
+            for c in ("subject", "for", "title", "pool", "money", "reasons", "basis", "tied_with")
+        }
+        columns["achievement"] = np.empty(total, dtype=object)
+        status = np.empty(total, dtype=np.int8)
+        rank = np.full(total, -1, dtype=np.int64)
+        places = np.full(total, -1, dtype=np.int64)
+        start = 0
+        for tid in order:
+            title = self.rules.titles[tid]
+            scope = title.for_
+            record = self.records[tid]
+            stop = start + self.n[scope]
+            part = slice(start, stop)
+            columns["subject"][part] = self.frames[scope].index.to_numpy(dtype=object)
+            columns["for"][part] = scope
+            columns["title"][part] = tid
+            columns["basis"][part] = title.basis
+            record.achievement.write(columns["achievement"][part])
+            status[part] = record.status
+            if record.rank is not None and record.places is not None:
+                rank[part] = record.rank
+                places[part] = record.places
+            columns["pool"][part] = record.pool if record.pool is not None else None
+            if record.tied_with is not None:
+                columns["tied_with"][part] = record.tied_with
+            else:
+                columns["tied_with"][part].fill(())
+            paid = payments.get(tid)
+            if paid is None or not self.explain:
+                record.reasons.write(columns["reasons"][part], self.interned)
+            else:
+                record.reasons.write_with_notes(
+                    columns["reasons"][part], paid.codes, paid.notes, self.interned
+                )
+            if paid is None:
+                columns["money"][part] = None
+            else:
+                amounts = object_array_of([*paid.amounts, None])  # code -1: None
+                np.take(amounts, paid.codes, out=columns["money"][part], mode="wrap")
+            del self.records[tid]  # written: its arrays can go
+            start = stop
+        record = None
+        names = object_array_of(list(STATUSES))
+        subjects_are_text = all(
+            pd.api.types.infer_dtype(self.frames[s].index, skipna=False) == "string"
+            for s in {self.rules.titles[t].for_ for t in order}
+        )
+        basis_is_text = all(isinstance(self.rules.titles[t].basis, str) for t in order)
+        frame: dict[str, Any] = {
+            "subject": _text_column(columns.pop("subject"), subjects_are_text),
+            "for": _text_column(columns.pop("for")),
+            "title": _text_column(columns.pop("title")),
+            "status": _text_column(names[status]),
+            "rank": pd.arrays.IntegerArray(rank, rank < 0),
+            "places": pd.arrays.IntegerArray(places, places < 0),
+            "pool": _text_column(columns.pop("pool"), pools_are_text),
+            "money": _objects(columns.pop("money")),
+            "reasons": _objects(columns.pop("reasons")),
+            "basis": _text_column(columns.pop("basis"), basis_is_text),
+            "tied_with": _objects(columns.pop("tied_with")),
+            "achievement": _text_column(columns.pop("achievement")),
+        }
+        return pd.DataFrame(frame, copy=False)[list(DECISION_COLUMNS)]
+
+    def _payments(self) -> dict[str, Payments]:
+        payments: dict[str, Payments] = {}
+        for scope in SCOPES:
+            decided = [t for t in self.titles_of[scope] if t in self.records]
+            awarded = {t: self.held[scope][t] for t in decided}
+            payments.update(prize_money(self.rules, decided, awarded, self.lang))
+        return payments
+
+    def outcome(self) -> Outcome:
+        """What a rule file's test case looks at, read from the decided round: no frames."""
+        import numpy as np
+
+        self.decide()
+        self._checks()
+        payments = self._payments()
+        status: dict[tuple[str, str], str] = {}
+        awarded: dict[str, list[str]] = {}
+        money: dict[str, Decimal] = {}
+        for scope in SCOPES:
+            ids = self.frames[scope].index.tolist()
+            for tid in self.rules.titles:
+                record = self.records.get(tid)
+                if record is None or self.rules.titles[tid].for_ != scope:
+                    continue
+                for sid, code in zip(ids, record.status.tolist(), strict=True):
+                    status.setdefault((sid, tid), STATUSES[code])
+                    if code == AWARDED:
+                        awarded.setdefault(sid, []).append(tid)
+                paid = payments.get(tid)
+                if paid is not None:
+                    for row in np.flatnonzero(paid.codes >= 0).tolist():
+                        sid = ids[row]
+                        money[sid] = money.get(sid, Decimal(0)) + paid.amounts[paid.codes[row]]
+        return Outcome(status, awarded, money, tuple(self.checks_failed))
 
     def _checks(self) -> None:
+        import numpy as np
         import pandas as pd
 
         for cid, check in self.rules.checks.items():
@@ -397,19 +646,29 @@ class _Round(Narration):
                 keys = part if i == 0 else keys + " / " + part
             compiled = self.compiled.checks[cid]
             ctx = self.context(scope)
-            held = compiled.evaluate(ctx, keys)
-            values = compiled.explain(ctx, keys)
+            held, values = compiled.run(ctx, keys)
             basis = f" ({check.basis})" if check.basis else ""
-            failing = held.index[~held.astype(bool)]
-            if len(failing):
-                self.checks_failed.append(cid)
-            first_of = pd.Series(keys.index, index=keys.to_numpy()).groupby(level=0).first()
-            for group in failing:
-                first = first_of[group]
+            failing = held.index[~held.to_numpy(dtype=bool)]
+            if not len(failing):
+                continue
+            self.checks_failed.append(cid)
+            codes, uniques = pd.factorize(keys.to_numpy(dtype=object))
+            first = np.full(len(uniques), len(codes), dtype=np.intp)
+            np.minimum.at(first, codes, np.arange(len(codes)))
+            first_of = dict(zip(uniques.tolist(), first.tolist(), strict=True))
+            failing_rows = [first_of[group] for group in failing]
+            wheres = self._wheres(scope, failing_rows)
+            values = tuple(
+                dict(zip(side.index.tolist(), side.tolist(), strict=True))
+                if isinstance(side, pd.Series)
+                else side
+                for side in values
+            )
+            for group, where in zip(failing, wheres, strict=True):
                 self.diagnostics.append(
                     MESSAGES.make(
                         "engine.check_failed",
-                        self._where(scope, first),
+                        where,
                         severity=check.severity,
                         check=cid,
                         basis=basis,
@@ -421,15 +680,20 @@ class _Round(Narration):
                 )
 
     def _subject_output(self, scope: Scope) -> pd.DataFrame:
-        frame = self.frames[scope].copy()
+        import numpy as np
+
+        frame = self.frames[scope].copy(deep=False)
         held = self.held[scope]
         order = [t for t in self.titles_of[scope] if t in held]
-        awarded = [held[t].reindex(frame.index, fill_value=False).to_numpy() for t in order]
-        frame["titles"] = (
-            [tuple(t for t, flags in zip(order, row) if flags) for row in zip(*awarded)]
-            if awarded
-            else [()] * len(frame)
-        )
+        n = self.n[scope]
+        if order:
+            codes, first = combine([held[t].astype(np.int8) for t in order], n)
+            table = object_array(len(first), ())
+            for j, row in enumerate(first.tolist()):
+                table[j] = tuple(t for t in order if held[t][row])
+            frame["titles"] = table[codes]
+        else:
+            frame["titles"] = object_array(n, ())
         if scope == "units":
             frame["rank"] = self.ranks
         else:
@@ -439,13 +703,68 @@ class _Round(Narration):
         return frame.reset_index(drop=True)
 
 
-def _sortable(values: pd.Series, descending: bool) -> pd.Series:
-    """Order-key values as exact numbers, higher is better; blanks rank last."""
-    if values.dtype == bool or str(values.dtype) == "boolean":
-        values = values.astype("Int64")
-    numbers = values.astype(object)
-    missing = numbers.isna()
-    numbers = numbers.where(~missing, 0)
-    if not descending:
-        numbers = -numbers
-    return numbers.where(~missing, Decimal("-Infinity")).astype(object)
+@dataclass(frozen=True)
+class Outcome:
+    """The decisions as a rule file's test case reads them (`engine.testcases.compare`)."""
+
+    status: dict[tuple[str, str], str]  # (subject, title) → status
+    awarded: dict[str, list[str]]  # subject → the titles it is awarded
+    money: dict[str, Decimal]  # subject → its prize money in total (absent: none)
+    checks_failed: tuple[str, ...]
+
+    @classmethod
+    def of(cls, result: Result) -> Outcome:
+        d = result.decisions
+        status: dict[tuple[str, str], str] = {}
+        awarded: dict[str, list[str]] = {}
+        money: dict[str, Decimal] = {}
+        for sid, tid, st, paid in zip(
+            d["subject"].tolist(),
+            d["title"].tolist(),
+            d["status"].tolist(),
+            d["money"].tolist(),
+            strict=True,
+        ):
+            status.setdefault((sid, tid), st)
+            if st == "awarded":
+                awarded.setdefault(sid, []).append(tid)
+            if paid is not None:
+                money[sid] = money.get(sid, Decimal(0)) + paid
+        return cls(status, awarded, money, tuple(result.checks_failed))
+
+
+def outcome(
+    rules: RuleSet, intake: Intake, *, year: int | None = None, compiled: CompiledRules
+) -> Outcome:
+    """Decide as `score` does (without explanations) and return only what a test case of the
+    rule file looks at: statuses, prize money, the checks that fired."""
+    round_ = _Round(rules, intake, year or rules.year, "vi", compiled, explain=False)
+    return round_.outcome()
+
+
+@dataclass
+class _Placed:
+    """Quota placement, per candidate (in subject order)."""
+
+    status: np.ndarray
+    rank: np.ndarray
+    places: np.ndarray
+    tied_with: np.ndarray | None  # per subject of the scope; None: nobody tied
+    lines: tuple[np.ndarray, list[str]] | None  # per candidate a code into the quota lines
+
+
+def _text_column(values: np.ndarray, text: bool = True) -> pd.Series:
+    """Strings in pandas' text dtype (as pandas infers a column of strings), when `text`
+    (every value is a string); else the values as objects (None stays None)."""
+    import pandas as pd
+
+    if text:
+        return pd.Series(values, dtype=pd.api.types.pandas_dtype("str"), copy=False)
+    return _objects(values)
+
+
+def _objects(values: np.ndarray) -> pd.Series:
+    """An object column that pandas must not infer as text."""
+    import pandas as pd
+
+    return pd.Series(values, dtype=object, copy=False)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from emulate.engine.result import Result
+    from emulate.engine.run import Outcome
     from emulate.intake.model import Intake
 
 MESSAGES = Catalogue(
@@ -50,7 +51,7 @@ def run_rule_tests(rules: RuleSet) -> TestReport:
     Each failure is an error diagnostic naming the rule-set file and the case, saying what was
     expected and what was got.
     """
-    from emulate.engine.run import score
+    from emulate.engine.run import outcome
     from emulate.engine.titles import compile_rules
 
     compiled = compile_rules(rules)
@@ -65,17 +66,19 @@ def run_rule_tests(rules: RuleSet) -> TestReport:
                 MESSAGES.make("test.bad_input", where, case=case.name, problem=str(problem))
             )
             continue
-        result = score(rules, intake, year=case.year, compiled=compiled)
-        found = compare(case, result, where)
+        # statuses, money and checks are what a case expects: no explanations, no frames
+        found = compare(case, outcome(rules, intake, year=case.year, compiled=compiled), where)
         failures.extend(found)
         passed += not found
     return TestReport(passed=passed, failures=failures)
 
 
-def compare(case: TestCase, result: Result, where: Where) -> list[Diagnostic]:
+def compare(case: TestCase, result: Result | Outcome, where: Where) -> list[Diagnostic]:
     """Every difference between what the case expects and what the engine decided."""
+    from emulate.engine.run import Outcome
+
+    got = result if isinstance(result, Outcome) else Outcome.of(result)
     failures: list[Diagnostic] = []
-    d = result.decisions
 
     def fail(subject: str, expected: object, got: object) -> None:
         failures.append(
@@ -89,24 +92,21 @@ def compare(case: TestCase, result: Result, where: Where) -> list[Diagnostic]:
             )
         )
 
-    awarded = d[d["status"].eq("awarded")].groupby("subject")["title"].agg(list)
     for subject, titles in case.expect.items():
-        got = sorted(awarded.get(subject, []))
-        if sorted(titles) != got:
-            fail(subject, _titles(sorted(titles)), _titles(got))
+        awarded = sorted(got.awarded.get(subject, []))
+        if sorted(titles) != awarded:
+            fail(subject, _titles(sorted(titles)), _titles(awarded))
     for subject, per_title in case.status.items():
         for title, status in per_title.items():
-            row = d[(d["subject"] == subject) & (d["title"] == title)]
-            got_status = row["status"].iat[0] if len(row) else "—"
+            got_status = got.status.get((subject, title), "—")
             if got_status != status:
                 fail(f"{subject} / {title}", status, got_status)
     for subject, total in case.money.items():
-        rows = d[d["subject"] == subject]
-        got_total = sum((m for m in rows["money"] if m is not None), Decimal(0))
+        got_total = got.money.get(subject, Decimal(0))
         if got_total != total:
             fail(f"{subject} (tiền thưởng)", _plain(total), _plain(got_total))
     if case.checks is not None:
-        fired = sorted(set(result.checks_failed))
+        fired = sorted(set(got.checks_failed))
         if sorted(case.checks) != fired:
             fail("checks", _titles(sorted(case.checks)), _titles(fired))
     return failures
@@ -142,6 +142,7 @@ def case_intake(rules: RuleSet, case: TestCase) -> Intake:
 
 
 def _frame(rules: RuleSet, scope: Scope, rows: tuple[dict[str, Any], ...]) -> pd.DataFrame:
+    import numpy as np
     import pandas as pd
 
     fields = rules.fields(scope)
@@ -168,13 +169,21 @@ def _frame(rules: RuleSet, scope: Scope, rows: tuple[dict[str, Any], ...]) -> pd
             if adjustment is not None:
                 value = row.get(extra, adjustment.default)
                 columns[extra].append(None if value is None else Decimal(str(value)))
-    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in columns.items()})
-    for name, field_spec in fields.items():
-        if field_spec.type == "integer":
-            frame[name] = frame[name].astype("Int64")
-        elif field_spec.type == "boolean":
-            frame[name] = frame[name].astype("boolean")
-    return frame
+    typed = {
+        name: {"integer": "Int64", "boolean": "boolean"}[spec_.type]
+        for name, spec_ in fields.items()
+        if spec_.type in ("integer", "boolean")
+    }
+    # the object columns as one block (one frame, no per-column inference), then the others
+    plain = [name for name in columns if name not in typed]
+    block = np.empty((len(rows), len(plain)), dtype=object)
+    for j, name in enumerate(plain):
+        for i, value in enumerate(columns[name]):
+            block[i, j] = value
+    frame = pd.DataFrame(block, columns=plain, dtype=object)
+    for name, dtype in typed.items():
+        frame[name] = pd.array(columns[name], dtype=dtype)
+    return frame[list(columns)] if typed else frame
 
 
 def _typed(value: Any, spec: FieldSpec, name: str, rules: RuleSet) -> Any:

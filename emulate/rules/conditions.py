@@ -36,18 +36,23 @@ from emulate.rules.colops import (
     Env,
     Value,
     aggregate,
-    as_num_series,
-    bool_series,
+    as_bool,
+    as_num,
+    as_objects,
     compare,
+    factorize,
     frac,
+    full,
     history,
-    is_series,
+    is_array,
+    key_positions,
     positions,
-    series_like,
+    prepare_years,
     zip_apply,
 )
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from emulate.rules.context import EvalContext
@@ -193,6 +198,8 @@ class _Compiler:
         self.percents: set[tuple[int, int]] = set()
         self.levels = list(rules.levels)
         self.history_of: str | None = None  # the subject scope of the history function
+        self.nodes: dict[int, tuple[str, Fn] | None] = {}  # id(node) → what it compiled to
+        self.body: ast.expr | None = None
 
     # -- diagnostics
     def err(self, code: str, node: ast.AST | None, **params: object) -> None:
@@ -254,6 +261,7 @@ class _Compiler:
                 node.col_offset = exc.offset - 1
             self.err("condition.syntax", node, detail=exc.msg)
             return None
+        self.body = tree.body
         return tree.body
 
     # -- entry points
@@ -278,6 +286,15 @@ class _Compiler:
 
     # -- nodes: each returns (static kind, fn) or None after recording an error
     def compile(self, node: ast.AST, scope: str, outer: str | None) -> tuple[str, Fn] | None:
+        """Compile `node`; what is compiled is recorded (by node) so that a clause's left
+        operand and the clause share one function, and memoised per evaluation."""
+        got = self._compile(node, scope, outer)
+        if got is not None and not isinstance(node, ast.Constant):
+            got = (got[0], _memo(got[1]))
+        self.nodes[id(node)] = got
+        return got
+
+    def _compile(self, node: ast.AST, scope: str, outer: str | None) -> tuple[str, Fn] | None:
         if isinstance(node, ast.BoolOp):
             return self.boolop(node, scope, outer)
         if isinstance(node, ast.UnaryOp):
@@ -313,9 +330,9 @@ class _Compiler:
         op = operator.and_ if isinstance(node.op, ast.And) else operator.or_
 
         def run(env: Env) -> Value:
-            acc = fns[0](env).series
+            acc = fns[0](env).data
             for f in fns[1:]:
-                acc = op(acc, f(env).series)
+                acc = op(acc, f(env).data)
             return Value("bool", acc)
 
         return "bool", run
@@ -329,16 +346,19 @@ class _Compiler:
             g = self.require_bool(inner, node.operand)
             if g is None:
                 return None
-            return "bool", lambda env: Value("bool", ~g(env).series)
+            return "bool", lambda env: Value("bool", ~g(env).data)
         if isinstance(node.op, ast.USub | ast.UAdd) and kind == "num":
             sign = -1 if isinstance(node.op, ast.USub) else 1
 
             def neg(env: Env) -> Value:
-                v = f(env)
-                if not hasattr(v.series, "index"):
-                    return Value("num", None if v.series is None else sign * v.series)
-                s = v.series
-                return Value("num", s.map(lambda x: None if x is None else sign * x))
+                v = f(env).data
+                if not is_array(v):
+                    return Value("num", None if v is None else sign * v)
+                if v.dtype.kind in "iu":
+                    return Value("num", sign * v)
+                out = full(len(v), None)
+                out[:] = [None if x is None else sign * x for x in v.tolist()]
+                return Value("num", out)
 
             return "num", neg
         if isinstance(node.op, ast.USub | ast.UAdd):
@@ -400,7 +420,7 @@ class _Compiler:
         n = node.id
         if n in ("true", "false"):
             val = n == "true"
-            return "bool", lambda env: Value("bool", series_like(env, val).astype(bool))
+            return "bool", lambda env: Value("bool", np_full_bool(env.n, val))
         if n in self.rules.levels:
             rank = self.rules.level_rank(n)
             return "level", lambda env: Value("level", rank)
@@ -413,7 +433,7 @@ class _Compiler:
         fields = self.rules.fields(subject)  # type: ignore[arg-type]
         if n in self.rules.titles_for(subject):  # type: ignore[arg-type]
             self.titles.add(n)
-            return "bool", lambda env: Value("bool", bool_series(env.ctx.column(n)))
+            return "bool", lambda env: Value("bool", env.typed("bool", n, as_bool))
         if n in fields:
             return self.field(n, fields[n])
         has_points = bool(self.rules.subject(subject).score)  # type: ignore[arg-type]
@@ -427,10 +447,10 @@ class _Compiler:
                     scope_en=subject,
                 )
                 return None
-            return "num", lambda env: Value("num", as_num_series(env.ctx.column(n)))
+            return "num", lambda env: Value("num", env.typed("num", n, as_num))
         female = self._female_value()
         if n == "female" and subject == "people" and female:
-            return "bool", lambda env: Value("bool", env.ctx.column("gender").eq(female))
+            return "bool", lambda env: Value("bool", _equal_to(env, "gender", female))
         if n == "female_share" and subject == "units" and female:
             return self.members_agg("share", None, female_condition=True)
         if subject == "units" and (n in self.rules.fields("people") or n == "female"):
@@ -456,34 +476,39 @@ class _Compiler:
     def field(self, n: str, spec: FieldSpec) -> tuple[str, Fn] | None:
         t = spec.type
         if t == "level":
-            codes = self.levels
-            return "level", lambda env: Value(
-                "level", positions(env.ctx.column(n), codes, reverse=True)
-            )
+            return "level", self._levels_of(n)
         if t in ("integer", "number", "percent"):
-            return "num", lambda env: Value("num", as_num_series(env.ctx.column(n)))
+            return "num", lambda env: Value("num", env.typed("num", n, as_num))
         if t == "boolean":
-            return "bool", lambda env: Value("bool", bool_series(env.ctx.column(n)))
+            return "bool", lambda env: Value("bool", env.typed("bool", n, as_bool))
         if t == "choice":
             if spec.ordered:
                 values = spec.choice_values()
-                return "choice", lambda env: Value(
-                    "choice", positions(env.ctx.column(n), values), field=n, ordered=True
-                )
-            return "choice", lambda env: Value("choice", env.ctx.column(n), field=n)
-        return "text", lambda env: Value("text", env.ctx.column(n), field=n)
+                key = ("positions", tuple(values))
+
+                def ordered_choice(env: Env) -> Value:
+                    data = env.typed(key, n, lambda s: positions(s, values))
+                    return Value("choice", data, field=n, ordered=True)
+
+                return "choice", ordered_choice
+            return "choice", lambda env: Value("choice", env.typed("obj", n, as_objects), field=n)
+        return "text", lambda env: Value("text", env.typed("obj", n, as_objects), field=n)
+
+    def _levels_of(self, n: str) -> Fn:
+        codes = self.levels
+        key = ("levels", tuple(codes))
+        return lambda env: Value(
+            "level", env.typed(key, n, lambda s: positions(s, codes, reverse=True))
+        )
 
     def history_name(self, node: ast.Name) -> tuple[str, Fn] | None:
         n = node.id
         if n == "level":
-            codes = self.levels
-            return "level", lambda env: Value(
-                "level", positions(env.ctx.column("level"), codes, reverse=True)
-            )
+            return "level", self._levels_of("level")
         owner_scope = self.history_of or self.scope
         if n in self.rules.titles and owner_scope in ("history", self.rules.titles[n].for_):
             self.titles.add(n)
-            return "bool", lambda env: Value("bool", bool_series(env.ctx.column(n)))
+            return "bool", lambda env: Value("bool", env.typed("bool", n, as_bool))
         if n in self.rules.titles:
             self.title_of_other_scope(node, n)
             return None
@@ -562,7 +587,7 @@ class _Compiler:
                 detail_en=f"no group '{gid}' (groups: {', '.join(groups)})",
             )
             return None
-        return "num", lambda env: Value("num", as_num_series(env.ctx.group_score(gid)))
+        return "num", lambda env: Value("num", env.typed("num", f"group:{gid}", as_num))
 
     def _inner(self, fname: str, node: ast.Call | None, scope: str) -> Fn | None:
         if node is None or fname == "size":
@@ -577,16 +602,21 @@ class _Compiler:
             female = self._female_value()
 
             def inner(env: Env) -> Value:
-                return Value("bool", env.ctx.column("gender").eq(female))
+                return Value("bool", _equal_to(env, "gender", female))
         elif fname != "size":
             inner = self._inner(fname, node, "people")
             if inner is None:
                 return None
 
         def run(env: Env) -> Value:
-            people, unit_of = env.ctx.members()
-            cond = inner(Env(people)).series if inner is not None else None
-            return aggregate(fname, cond, unit_of, env.ctx.index, len(people.index))
+            members = env.cache.get("__members__")
+            if members is None:
+                people, unit_of = env.ctx.members()
+                where = key_positions(unit_of, env.ctx.index)
+                members = env.cache["__members__"] = (Env(people), where)
+            penv, where = members
+            cond = inner(penv).data if inner is not None else None
+            return aggregate(fname, cond, where, env.n)
 
         return ("bool" if fname in ("all", "any") else "num"), run
 
@@ -601,8 +631,11 @@ class _Compiler:
         def run(env: Env) -> Value:
 
             assert env.keys is not None and env.groups is not None
-            cond = inner(Env(env.ctx)).series if inner is not None else None
-            return aggregate(fname, cond, env.keys, env.groups, len(env.ctx.index))
+            rows = env.cache.get("__rows__")
+            if rows is None:
+                rows = env.cache["__rows__"] = Env(env.ctx)
+            cond = inner(rows).data if inner is not None else None
+            return aggregate(fname, cond, env.group_codes(), len(env.groups))
 
         return ("bool" if fname in ("all", "any") else "num"), run
 
@@ -635,9 +668,14 @@ class _Compiler:
             return None
 
         def run(env: Env) -> Value:
-            hctx, subject, year, this_year = env.ctx.history()
-            cond = inner(Env(hctx)).series
-            return history(fname, cond, subject, year, this_year, env.ctx.index, last)
+            past = env.cache.get("__history__")
+            if past is None:
+                hctx, subject, year, this_year = env.ctx.history()
+                where = key_positions(subject, env.ctx.index)
+                years = prepare_years(where, year, this_year)
+                past = env.cache["__history__"] = (Env(hctx), years)
+            henv, years = past
+            return history(fname, inner(henv).data, years, env.n, last)
 
         return ("bool" if fname == "ever" else "num"), run
 
@@ -669,10 +707,10 @@ class _Compiler:
             return op(a, b)  # type: ignore[misc]
 
         def run(env: Env) -> Value:
-            a, b = lf(env).series, rf(env).series
-            if not hasattr(a, "index") and not hasattr(b, "index"):
+            a, b = lf(env).data, rf(env).data
+            if not is_array(a) and not is_array(b):
                 return Value("num", apply(a, b))
-            return Value("num", zip_apply(apply, a, b))
+            return Value("num", _arithmetic(apply, a, b, env.n))
 
         return "num", run
 
@@ -686,9 +724,9 @@ class _Compiler:
             parts.append(part)
 
         def run(env: Env) -> Value:
-            acc = parts[0](env).series
+            acc = parts[0](env).data
             for p in parts[1:]:
-                acc = acc & p(env).series
+                acc = acc & p(env).data
             return Value("bool", acc)
 
         return "bool", run
@@ -759,7 +797,7 @@ class _Compiler:
             return None
         pyop = _OPS[type(op)]
         lf, rf = left[1], right[1]
-        return lambda env: Value("bool", compare(pyop, lf(env).series, rf(env).series, env))
+        return lambda env: Value("bool", compare(pyop, lf(env).data, rf(env).data, env.n))
 
     def _choice_of(self, node: ast.expr) -> str | None:
         return node.id if isinstance(node, ast.Name) else None
@@ -819,7 +857,7 @@ class _Compiler:
             assert spec is not None
             value = spec.choice_values().index(value)
         pyop = _OPS[type(op)]
-        return lambda env: Value("bool", compare(pyop, f(env).series, value, env))
+        return lambda env: Value("bool", compare(pyop, f(env).data, value, env.n))
 
     def membership(
         self,
@@ -867,9 +905,8 @@ class _Compiler:
         negate = isinstance(op, ast.NotIn)
 
         def run(env: Env) -> Value:
-            vals = [v(env).series if callable(v) else v for v in values]
-            s = lf(env).series
-            out = s.isin(vals) & s.notna()
+            vals = [v(env).data if callable(v) else v for v in values]
+            out = _isin(lf(env).data, vals, env.n)
             return Value("bool", ~out if negate else out)
 
         return run
@@ -904,19 +941,110 @@ _SWAP: dict[type, type] = {
 # public API
 
 
-def _display(value: Value, rules: RuleSet, scope: str) -> Any:
-    """The value as an officer would read it: level codes, choice values, exact numbers."""
-    s = value.series
-    if not is_series(s):
-        return s
+# ------------------------------------------------------------------------------------------
+# helpers of compiled functions
+
+
+def _memo(fn: Fn) -> Fn:
+    """`fn`, computed once per evaluation (`Env.cache`): a clause and the value it shows share
+    the work, and so do repeated sub-expressions."""
+    key = object()
+
+    def run(env: Env) -> Value:
+        cache = env.cache
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = fn(env)
+        return hit
+
+    return run
+
+
+def np_full_bool(n: int, value: bool) -> np.ndarray:
+    import numpy as np
+
+    return np.full(n, value, dtype=bool)
+
+
+def _equal_to(env: Env, name: str, value: Any) -> np.ndarray:
+    """`name == value` per row (missing: False), cached like a column."""
+    return env.typed(
+        ("equal", value), name, lambda s: compare(operator.eq, as_objects(s), value, len(s))
+    )
+
+
+def _arithmetic(apply: Callable[[Any, Any], Any], a: Any, b: Any, n: int) -> np.ndarray:
+    """`apply` row by row; with one side a literal, once per distinct value of the other."""
+
+    if is_array(a) != is_array(b):
+        column, literal = (a, b) if is_array(a) else (b, a)
+        codes, uniques = factorize(column)
+        values = [apply(u, literal) if column is a else apply(literal, u) for u in uniques.tolist()]
+        values.append(apply(None, literal) if column is a else apply(literal, None))
+        table = full(len(values), None)
+        table[:] = values
+        return table[codes]  # code -1 (missing) reads the last entry
+    return zip_apply(apply, a, b, n)
+
+
+def _isin(data: Any, values: list[Any], n: int) -> np.ndarray:
+    """`data in values` per row; a missing value is in no list."""
+    import numpy as np
+
+    if is_array(data) and data.dtype.kind == "O" and not any(is_array(v) for v in values):
+        codes, uniques = factorize(data)
+        hits = np.array(
+            [any(v is not None and bool(u == v) for v in values) for u in uniques.tolist()],
+            dtype=bool,
+        )
+        out = np.zeros(n, dtype=bool)
+        valid = codes >= 0
+        out[valid] = hits[codes[valid]]
+        return out
+    out = np.zeros(n, dtype=bool)
+    for v in values:
+        out |= compare(operator.eq, data, v, n)
+    return out
+
+
+def _bools(data: Any, n: int) -> np.ndarray:
+    import numpy as np
+
+    if is_array(data):
+        return data if data.dtype == bool else as_bool(data)
+    return np.full(n, bool(data), dtype=bool)
+
+
+# ------------------------------------------------------------------------------------------
+# public API
+
+
+def _display_array(
+    value: Value, rules: RuleSet, scope: str, n: int
+) -> tuple[np.ndarray, tuple[np.ndarray, list[Any]] | None]:
+    """The values as an officer would read them: level codes, choice values, exact numbers;
+    for levels and ordered choices also per row a code into the values they can take (-1:
+    blank), which the engine uses instead of grouping the values again."""
+    import numpy as np
+
+    data = value.data
+    if not is_array(data):
+        return full(n, data), None
+    table: list[Any] | None = None
     if value.kind == "level":
-        codes = {rules.level_rank(c): c for c in rules.levels}
-        return s.map(codes)
-    if value.kind == "choice" and value.ordered and value.field:
+        table = [None] * len(rules.levels)
+        for code in rules.levels:
+            table[rules.level_rank(code)] = code
+    elif value.kind == "choice" and value.ordered and value.field:
         spec = rules.fields(scope.removeprefix("group:")).get(value.field)  # type: ignore[arg-type]
         if spec is not None:
-            return s.map(dict(enumerate(spec.choice_values())))
-    return s
+            table = list(spec.choice_values())
+    if table is None:
+        return data, None
+    lookup = full(len(table) + 1, None)
+    lookup[: len(table)] = table
+    at = np.where(np.isnan(data), len(table), data).astype(np.intp)
+    return lookup[at], (np.where(at == len(table), -1, at), table)
 
 
 @dataclass(frozen=True)
@@ -924,6 +1052,17 @@ class _Clause:
     text: str
     fn: Fn
     left: Fn | None
+
+
+@dataclass(frozen=True)
+class ClauseArrays:
+    """One clause evaluated: pass/fail and the value seen (as displayed), as arrays aligned
+    to the context's rows."""
+
+    text: str
+    passed: np.ndarray
+    seen: np.ndarray | None
+    seen_coded: tuple[np.ndarray, list[Any]] | None = None  # codes into the values (-1: none)
 
 
 class ConditionError(EmulateError):
@@ -941,18 +1080,37 @@ class CompiledCondition:
     _rules: RuleSet
 
     def evaluate(self, ctx: EvalContext) -> pd.Series:
-        return bool_series(self._fn(Env(ctx)).series)
+        import pandas as pd
+
+        return pd.Series(self.evaluate_array(ctx), index=ctx.index)
+
+    def evaluate_array(self, ctx: EvalContext) -> np.ndarray:
+        env = Env(ctx)
+        return _bools(self._fn(env).data, env.n)
 
     def explain(self, ctx: EvalContext) -> list[ClauseResult]:
+        import pandas as pd
+
+        index = ctx.index
+        return [
+            ClauseResult(
+                c.text,
+                pd.Series(c.passed, index=index),
+                None if c.seen is None else pd.Series(c.seen, index=index),
+            )
+            for c in self.explain_arrays(ctx)
+        ]
+
+    def explain_arrays(self, ctx: EvalContext) -> list[ClauseArrays]:
+        """Each top-level clause (the parts of an `and`), evaluated once with the value it
+        saw (the left side of a comparison)."""
         env = Env(ctx)
         out = []
         for c in self._clauses:
-            seen = None
+            seen = coded = None
             if c.left is not None:
-                seen = _display(c.left(env), self._rules, self.scope)
-                if not is_series(seen):
-                    seen = series_like(env, seen)
-            out.append(ClauseResult(c.text, bool_series(c.fn(env).series), seen))
+                seen, coded = _display_array(c.left(env), self._rules, self.scope, env.n)
+            out.append(ClauseArrays(c.text, _bools(c.fn(env).data, env.n), seen, coded))
         return out
 
 
@@ -966,17 +1124,29 @@ class CompiledExpression:
     titles: frozenset[str]
     descending: bool
     _fn: Fn
+    kind: str = "num"
 
     def evaluate(self, ctx: EvalContext) -> pd.Series:
-        v = self._fn(Env(ctx))
-        s = v.series
-        if not is_series(s):
-            s = series_like(Env(ctx), s)
-        if v.kind == "bool":
-            return s.astype(int)
-        if v.kind in ("level", "choice"):
+        import pandas as pd
+
+        data = self.evaluate_array(ctx)
+        s = pd.Series(data, index=ctx.index)
+        if self.kind in ("level", "choice"):
             return s.astype("Int64")
         return s
+
+    def evaluate_array(self, ctx: EvalContext) -> np.ndarray:
+        """Per row: numbers (int64, or objects with None), positions of levels and ordered
+        choices (floats, NaN when missing), 0/1 for conditions."""
+        import numpy as np
+
+        env = Env(ctx)
+        data = self._fn(env).data
+        if not is_array(data):
+            data = full(env.n, data)
+        if self.kind == "bool":
+            return data.astype(np.int64)
+        return data
 
 
 @dataclass(frozen=True)
@@ -991,26 +1161,59 @@ class CompiledCheck:
     _right: Fn | None
 
     def evaluate(self, ctx: EvalContext, keys: pd.Series) -> pd.Series:
-        return bool_series(self._fn(_group_env(ctx, keys)).series)
+        return self.run(ctx, keys)[0]
 
     def explain(
         self, ctx: EvalContext, keys: pd.Series
     ) -> tuple[pd.Series | None, pd.Series | None]:
         """Left and right values of the top comparison, per group (None if not a comparison)."""
+        return self.run(ctx, keys)[1]
+
+    def run(
+        self, ctx: EvalContext, keys: pd.Series
+    ) -> tuple[pd.Series, tuple[pd.Series | None, pd.Series | None]]:
+        """`evaluate` and `explain` in one evaluation."""
+        import pandas as pd
+
         env = _group_env(ctx, keys)
-        left = self._left(env).series if self._left else None
-        right = self._right(env).series if self._right else None
-        return left, right
+        groups = env.groups
+        assert groups is not None
+        held = pd.Series(_bools(self._fn(env).data, len(groups)), index=groups)
+
+        def side(fn: Fn | None) -> Any:
+            if fn is None:
+                return None
+            data = fn(env).data
+            return pd.Series(data, index=groups) if is_array(data) else data
+
+        return held, (side(self._left), side(self._right))
 
 
 def _group_env(ctx: EvalContext, keys: pd.Series) -> Env:
+    """The group scope of a check: groups are the distinct keys in order of appearance."""
     import pandas as pd
 
-    return Env(ctx, keys, pd.Index(pd.unique(keys.dropna())))
+    codes, uniques = pd.factorize(keys.to_numpy(dtype=object))
+    env = Env(ctx, keys, pd.Index(uniques))
+    env.cache["__group_codes__"] = codes
+    return env
 
 
 def _fail(comp: _Compiler) -> ConditionError:
     return ConditionError(comp.diags)
+
+
+def _and(fns: list[Fn]) -> Fn:
+    if len(fns) == 1:
+        return fns[0]
+
+    def run(env: Env) -> Value:
+        acc = fns[0](env).data
+        for f in fns[1:]:
+            acc = acc & f(env).data
+        return Value("bool", acc)
+
+    return run
 
 
 def compile_condition(
@@ -1022,28 +1225,27 @@ def compile_condition(
     where: Where | None = None,
 ) -> CompiledCondition:
     comp = _Compiler(source, scope, rules, owner, where)
-    fn = comp.condition()
-    if fn is None or comp.diags:
+    body = comp.parse()
+    if body is None:
         raise _fail(comp)
-    body = ast.parse(comp.flat, mode="eval").body
     parts = body.values if isinstance(body, ast.BoolOp) and isinstance(body.op, ast.And) else [body]
+    fns = [comp.require_bool(comp.compile(part, scope, None), part) for part in parts]
+    if any(f is None for f in fns) or comp.diags:
+        raise _fail(comp)
     clauses: list[_Clause] = []
-    for part in parts:
-        sub = _Compiler(source, scope, rules, owner, where)
-        sub.flat, sub.shown, sub.percents = comp.flat, comp.shown, comp.percents
-        cfn = sub.require_bool(sub.compile(part, scope, None), part)
+    for part, fn in zip(parts, fns, strict=True):
+        assert fn is not None
         left = None
         if isinstance(part, ast.Compare):
-            got = sub.compile(part.left, scope, None)
+            got = comp.nodes.get(id(part.left))
             left = got[1] if got else None
-        assert cfn is not None
-        clauses.append(_Clause(comp.text(part), cfn, left))
+        clauses.append(_Clause(comp.text(part), fn, left))
     return CompiledCondition(
         source=source,
         scope=scope,
         titles=frozenset(comp.titles),
         clauses=tuple(c.text for c in clauses),
-        _fn=fn,
+        _fn=_and([c.fn for c in clauses]),
         _clauses=tuple(clauses),
         _rules=rules,
     )
@@ -1082,7 +1284,7 @@ def compile_expression(
                 kind_en=_KIND["choice"][1],
             )
             raise _fail(comp)
-    return CompiledExpression(text, scope, frozenset(comp.titles), descending, fn)
+    return CompiledExpression(text, scope, frozenset(comp.titles), descending, fn, kind)
 
 
 def compile_check(
@@ -1097,15 +1299,10 @@ def compile_check(
     fn = comp.condition()
     if fn is None or comp.diags:
         raise _fail(comp)
-    body = ast.parse(comp.flat, mode="eval").body
+    body = comp.body
     left = right = None
     if isinstance(body, ast.Compare) and len(body.ops) == 1:
-        sub = _Compiler(source, f"group:{scope}", rules, owner, where)
-        sub.flat, sub.shown, sub.percents = comp.flat, comp.shown, comp.percents
-        lg, rg = (
-            sub.compile(body.left, sub.scope, None),
-            sub.compile(body.comparators[0], sub.scope, None),
-        )
+        lg, rg = comp.nodes.get(id(body.left)), comp.nodes.get(id(body.comparators[0]))
         left = lg[1] if lg else None
         right = rg[1] if rg else None
     return CompiledCheck(source, scope, frozenset(comp.titles), fn, left, right)

@@ -13,6 +13,11 @@ Value conventions of `column(name)` (one value per row of `index`, aligned to it
   when the subject holds the title — awarded this year, or, in history scope, held that year);
 - text / id / date fields: object Series of `str` / `datetime.date` or None.
 Missing values make a comparison false (never an error at evaluation time).
+
+Optional fast path: a context may also offer `typed_array(key, name, build) -> ndarray`,
+returning `build(column(name))` (or `build` of the values as an array), which it may keep
+between evaluations when the column cannot change; `build` is element-wise. The engine's
+contexts do, so that a column is converted (to positions, exact numbers, bools) once per round.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 ContextScope = Literal["people", "units", "history"]
@@ -40,16 +46,20 @@ class EvalContext(Protocol):
         """Points of one group of the points table (`group("I")`), per row."""
         ...
 
-    def members(self) -> tuple[EvalContext, pd.Series]:
-        """Units scope only: the people context and, per person row, its unit id (a value
-        of this context's `index`). `count/share/all/any/size` aggregate over it."""
+    def members(self) -> tuple[EvalContext, pd.Series | np.ndarray]:
+        """Units scope only: the people context and, per person row, its unit: an id (a value
+        of this context's `index`) or, as an integer array, its position in the `index` (-1:
+        none). `count/share/all/any/size` aggregate over it."""
         ...
 
-    def history(self) -> tuple[EvalContext, pd.Series, pd.Series, int]:
+    def history(
+        self,
+    ) -> tuple[EvalContext, pd.Series | np.ndarray, pd.Series | np.ndarray, int]:
         """People or units scope: a history-scope context with one row per (subject, year)
         inside the title's window — past years plus this year — then, per history row, the
-        subject key (a value of this context's `index`) and the year, and this year.
-        `streak/years/ever` aggregate over it; a year with no row breaks a streak."""
+        subject (a key of this context's `index`, or as an integer array its position) and
+        the year, and this year. `streak/years/ever` aggregate over it; a year with no row
+        breaks a streak."""
         ...
 
 
