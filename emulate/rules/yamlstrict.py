@@ -156,10 +156,17 @@ def read_yaml(data: bytes, file: str) -> tuple[Node | None, list[Diagnostic]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return None, [CATALOGUE.make("yaml.encoding", Where(file), offset=exc.start)]
-    builder = _Builder(file, diags)
+    fast = _fast_build(text, file)
+    if fast is not None:
+        builder = fast
+        diags.extend(fast.diags)
+        fast.diags = diags
+    else:
+        builder = _Builder(file, diags)
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            builder.feed(event)
+        if fast is None:
+            for event in yaml.parse(text, Loader=yaml.SafeLoader):
+                builder.feed(event)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = _where(file, mark) if mark is not None else Where(file)
@@ -176,6 +183,22 @@ def read_yaml(data: bytes, file: str) -> tuple[Node | None, list[Diagnostic]]:
         diags.append(CATALOGUE.make("yaml.empty", Where(file)))
         return None, diags
     return builder.root, diags
+
+
+def _fast_build(text: str, file: str) -> _Builder | None:
+    """The events of libyaml (same events and marks, ~8x faster), or None when it is not
+    there or finds a problem: then the pure parser runs, so messages are always its own."""
+    import yaml
+
+    if not getattr(yaml, "__with_libyaml__", False):
+        return None
+    builder = _Builder(file, [])
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            builder.feed(event)
+    except yaml.YAMLError:
+        return None
+    return builder
 
 
 class _Builder:
