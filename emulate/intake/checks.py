@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from emulate.diagnostics import Catalogue, Diagnostic, Where
+from emulate.intake.coerce import SEP, distinct_codes, unchanged_by_clean
 from emulate.rules.model import RuleSet
 from emulate.text import clean, fold, match_key, strip_diacritics
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from emulate.intake.model import Intake
@@ -102,21 +106,59 @@ MESSAGES = Catalogue(
 _WHAT = {"people": ("cán bộ", "person"), "units": ("đơn vị", "unit")}
 
 
+@dataclass
+class Codes:
+    """A column factorised: per row the position of its value among `values` (in order of
+    first appearance; None is a value like any other). Made once for the history ids and
+    shared by the checks that need them."""
+
+    codes: np.ndarray
+    values: list[Any]
+
+    @classmethod
+    def of(cls, column: pd.Series, *, few: bool = False) -> Codes:
+        """`few`: the column has few distinct values (a dict in cache beats pandas' hash
+        table, which for text also makes each value's UTF-8 copy). Otherwise runs of equal
+        values (a person's history rows) are factorised once per run."""
+        import numpy as np
+        import pandas as pd
+
+        cells = column.to_numpy(dtype=object)
+        if not len(cells):
+            return cls(np.zeros(0, dtype=np.intp), [])
+        if few:
+            found = distinct_codes(cells.tolist())
+            if found is not None:
+                return cls(*found)
+        starts = np.flatnonzero(np.concatenate(([True], cells[1:] != cells[:-1])))
+        run_codes, values = pd.factorize(cells[starts], use_na_sentinel=False)
+        codes = np.repeat(run_codes, np.diff(np.append(starts, len(cells))))
+        missing = pd.isna(values)  # pandas gives None back as NaN
+        return cls(codes, [None if gone else v for v, gone in zip(values.tolist(), missing)])
+
+
 class _Places:
-    """`Intake.where` for one frame, from its `_file`/`_sheet`/`_row` columns taken once
-    (a row lookup through `iloc` per diagnostic costs ~0.3 ms)."""
+    """`Intake.where` for one frame, from its `_file`/`_sheet`/`_row` columns taken once, on
+    the first call (a row lookup through `iloc` per diagnostic costs ~0.3 ms)."""
 
     def __init__(self, intake: Intake, frame: pd.DataFrame) -> None:
         self.columns = intake.columns
-        self.files = frame["_file"].tolist()
-        self.sheets = frame["_sheet"].tolist()
-        self.rows = frame["_row"].tolist()
+        self.frame = frame
+        self.files: list[Any] = []
+        self.letters: dict[tuple[Any, Any, str | None], str] = {}
 
     def __call__(self, position: int, column: str | None = None) -> Where:
-        file, sheet = str(self.files[position]), str(self.sheets[position])
-        letter = self.columns.get((file, sheet), {}).get(column or "", "")
-        row = self.rows[position]
-        return Where(file=file, sheet=sheet, cell=f"{letter}{int(row)}" if letter else None)
+        if not self.files:
+            self.files = self.frame["_file"].tolist()
+            self.sheets = self.frame["_sheet"].tolist()
+            self.rows = self.frame["_row"].tolist()
+        file, sheet = self.files[position], self.sheets[position]
+        letter = self.letters.get((file, sheet, column))
+        if letter is None:
+            known = self.columns.get((str(file), str(sheet)), {})
+            letter = self.letters[(file, sheet, column)] = known.get(column or "", "")
+        cell = f"{letter}{int(self.rows[position])}" if letter else None
+        return Where(file=str(file), sheet=str(sheet), cell=cell)
 
 
 def _title_key(text: str) -> str:
@@ -140,45 +182,70 @@ def _title_table(rules: RuleSet, scope: str | None) -> dict[str, str | None]:
 
 
 def parse_titles(
-    frame: pd.DataFrame, rules: RuleSet, scopes: dict[str, str], columns: dict
-) -> tuple[list[tuple[str, ...]], list[Diagnostic]]:
-    """Turn each `Danh hiệu` cell into a tuple of title ids (the subject's scope first)."""
-    tables = {scope: _title_table(rules, scope) for scope in ("people", "units", None)}
+    frame: pd.DataFrame,
+    rules: RuleSet,
+    scopes: dict[str, str],
+    columns: dict,
+    ids: Codes | None = None,
+) -> tuple[Sequence[tuple[str, ...]], list[Diagnostic]]:
+    """Turn each `Danh hiệu` cell into a tuple of title ids (the subject's scope first).
+
+    Cells repeat a lot: each distinct (scope, text) is parsed once and the rows take their
+    result by code; only rows with a part not recognised are visited, in row order. `ids`
+    is `Codes.of(frame["id"])` when the caller has it."""
+    import numpy as np
+
+    if not len(frame):
+        return [], []
+    kinds: list[str | None] = [None, "people", "units"]
+    tables = [_title_table(rules, scope) for scope in kinds]
+    texts = Codes.of(frame["titles"], few=True)
+    parsed = [[_parse_cell(text, table) for text in texts.values] for table in tables]
+    if parsed[0] == parsed[1] == parsed[2]:  # no text reads differently in another scope
+        pairs, inverse = parsed[0], texts.codes
+    else:
+        ids = ids or Codes.of(frame["id"])
+        number = {"people": 1, "units": 2}
+        scope_of = np.fromiter(
+            (number.get(scopes.get(v), 0) for v in ids.values), dtype=np.intp, count=len(ids.values)
+        )
+        codes, inverse = np.unique(
+            scope_of[ids.codes] * len(texts.values) + texts.codes, return_inverse=True
+        )
+        pairs = [
+            parsed[scope][text]
+            for scope, text in (divmod(c, len(texts.values)) for c in codes.tolist())
+        ]
+    titles = np.empty(len(pairs), dtype=object)
+    for i, (held, _) in enumerate(pairs):
+        titles[i] = held
+    bad = np.asarray([bool(parts) for _, parts in pairs], dtype=bool)
     diags: list[Diagnostic] = []
-    out: list[tuple[str, ...]] = []
-    example = next(iter(rules.titles), "LDTT")
-    # (scope, cell text) → (title ids, parts not recognised): cells repeat a lot.
-    parsed: dict[tuple[str | None, Any], tuple[tuple[str, ...], list[str]]] = {}
-    for subject, text, file, sheet, row in zip(
-        frame["id"], frame["titles"], frame["_file"], frame["_sheet"], frame["_row"], strict=True
-    ):
-        scope = scopes.get(subject)
-        hit = parsed.get((scope, text))
-        if hit is None:
-            hit = parsed[(scope, text)] = _parse_cell(text, tables[scope])
-        ids, unknown = hit
-        for part in unknown:
-            letter = columns.get((file, sheet), {}).get("titles", "")
-            cell = f"{letter}{row}"
-            names = [t.name for t in rules.titles.values()] + list(rules.titles)
-            near = difflib.get_close_matches(
-                _title_key(part), [_title_key(n) for n in names], n=1, cutoff=0.6
-            )
-            by_key = {_title_key(n): n for n in names}
-            hint = by_key[near[0]] if near else None
-            diags.append(
-                MESSAGES.make(
-                    "history.unknown_title",
-                    Where(file, sheet, cell),
-                    cell=cell,
-                    value=part,
-                    example=example,
-                    hint_vi=f" (có phải \u201c{hint}\u201d?)" if hint else "",
-                    hint_en=f" (did you mean \u201c{hint}\u201d?)" if hint else "",
-                )
-            )
-        out.append(ids)
-    return out, diags
+    for pos in np.flatnonzero(bad[inverse]).tolist():
+        file, sheet = str(frame["_file"].iat[pos]), str(frame["_sheet"].iat[pos])
+        letter = columns.get((file, sheet), {}).get("titles", "")
+        where = Where(file, sheet, f"{letter}{frame['_row'].iat[pos]}")
+        for part in pairs[inverse[pos]][1]:
+            diags.append(_unknown_title(rules, where, part))
+    return titles[inverse], diags
+
+
+def _unknown_title(rules: RuleSet, where: Where, part: str) -> Diagnostic:
+    names = [t.name for t in rules.titles.values()] + list(rules.titles)
+    near = difflib.get_close_matches(
+        _title_key(part), [_title_key(n) for n in names], n=1, cutoff=0.6
+    )
+    by_key = {_title_key(n): n for n in names}
+    hint = by_key[near[0]] if near else None
+    return MESSAGES.make(
+        "history.unknown_title",
+        where,
+        cell=where.cell,
+        value=part,
+        example=next(iter(rules.titles), "LDTT"),
+        hint_vi=f" (có phải \u201c{hint}\u201d?)" if hint else "",
+        hint_en=f" (did you mean \u201c{hint}\u201d?)" if hint else "",
+    )
 
 
 def _parse_cell(text: Any, table: dict[str, str | None]) -> tuple[tuple[str, ...], list[str]]:
@@ -221,7 +288,7 @@ def _duplicates(frame: pd.DataFrame, intake: Intake, scope: str) -> list[Diagnos
             )
         )  # fmt: skip
     by_number: dict[int, tuple[str, int]] = {}
-    for pos, key in enumerate(ids):
+    for pos, key in enumerate(ids.tolist()):
         if not isinstance(key, str) or not key.isdigit():
             continue
         number = int(key)
@@ -242,19 +309,36 @@ def _duplicates(frame: pd.DataFrame, intake: Intake, scope: str) -> list[Diagnos
 
 
 def _namesakes(people: pd.DataFrame, intake: Intake) -> list[Diagnostic]:
-    diags: list[Diagnostic] = []
+    """One warning per name (tone placement aside) that several ids carry, at its first row."""
+    import numpy as np
+
     names, ids = people["name"].tolist(), people["id"].tolist()
+    found = distinct_codes(names)
+    if found is None:  # cannot happen with text names
+        return []
+    codes, spelled = found
+    order = np.argsort(codes, kind="stable")  # positions grouped by exact name, in order
+    bounds = [0, *np.cumsum(np.bincount(codes, minlength=len(spelled))).tolist()]
+    valid = [i for i, name in enumerate(spelled) if isinstance(name, str) and name]
+    groups: dict[str, list[int]] = {}  # match key → exact names, keys in order of first row
+    for i, key in zip(valid, _name_keys([spelled[i] for i in valid]), strict=True):
+        groups.setdefault(key, []).append(i)
+    ids_by_name = np.asarray(ids, dtype=object)[order]
     where = _Places(intake, people)
-    groups: dict[str, list[int]] = {}
-    for pos, name in enumerate(names):
-        if isinstance(name, str) and name:
-            groups.setdefault(match_key(name), []).append(pos)
-    for positions in groups.values():
-        if len(positions) < 2:
-            continue
-        distinct = list(dict.fromkeys(ids[p] for p in positions if ids[p]))
+    diags: list[Diagnostic] = []
+    for members in groups.values():
+        if len(members) == 1:
+            lo, hi = bounds[members[0]], bounds[members[0] + 1]
+            if hi - lo < 2:
+                continue
+            first, carried = int(order[lo]), ids_by_name[lo:hi].tolist()
+        else:  # spellings of one name: their rows in order
+            positions = sorted(
+                p for i in members for p in order[bounds[i] : bounds[i + 1]].tolist()
+            )
+            first, carried = positions[0], [ids[p] for p in positions]
+        distinct = [i for i in dict.fromkeys(carried) if i]
         if len(distinct) > 1:
-            first = positions[0]
             diags.append(
                 MESSAGES.make(
                     "name.namesake", where(first, "name"),
@@ -264,20 +348,44 @@ def _namesakes(people: pd.DataFrame, intake: Intake) -> list[Diagnostic]:
     return diags
 
 
+# ASCII and the Vietnamese letters (and the separator): `casefold` and NFC commute on them,
+# so a name's match key is its words' keys joined, and words repeat far more than names.
+_VIETNAMESE_NAMES = re.compile(
+    "[\x00 -~\u00c0-\u00ff\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0"
+    "\u01a1\u01af\u01b0\u1ea0-\u1ef9]*"
+)
+
+
+def _name_keys(names: list[str]) -> list[str]:
+    """`match_key` of each name; a word at a time (`match_key` caches each word's key) when
+    every name is clean Vietnamese text."""
+    joined = SEP.join(names)
+    if not names or not unchanged_by_clean(joined, len(names)):
+        return list(map(match_key, names))
+    if not _VIETNAMESE_NAMES.fullmatch(joined):
+        return list(map(match_key, names))
+    return [" ".join(map(match_key, name.split(" "))) for name in joined.casefold().split(SEP)]
+
+
 def _units(intake: Intake, rules: RuleSet) -> list[Diagnostic]:
     diags: list[Diagnostic] = []
     units, people = intake.units, intake.people
-    known = {u for u in units["id"] if u}
-    names = {match_key(n): u for n, u in zip(units["name"], units["id"], strict=True) if n and u}
+    unit_ids, unit_of = units["id"].tolist(), people["unit"].tolist()
+    known = {u for u in unit_ids if u}
+    names: dict[str, str] = {}  # unit names by match key, made for the first unknown unit
     first: dict[str, int] = {}
     count: dict[str, int] = {}
-    for pos, unit in enumerate(people["unit"]):
+    for pos, unit in enumerate(unit_of):
         if unit and unit not in known:
             first.setdefault(unit, pos)
             count[unit] = count.get(unit, 0) + 1
     people_at = _Places(intake, people)
     for unit, pos in first.items():
         where = people_at(pos, "unit")
+        if not names:
+            names = {
+                match_key(n): u for n, u in zip(units["name"], units["id"], strict=True) if n and u
+            }
         if match_key(unit) in names:
             suggestion = names[match_key(unit)]
         else:
@@ -291,10 +399,10 @@ def _units(intake: Intake, rules: RuleSet) -> list[Diagnostic]:
                 hint_en=f" (did you mean \u201c{suggestion}\u201d?)" if suggestion else "",
             )
         )  # fmt: skip
-    staffed = {u for u in people["unit"] if u}
+    staffed = {u for u in unit_of if u}
     if len(people):
         units_at = _Places(intake, units)
-        for pos, unit in enumerate(units["id"]):
+        for pos, unit in enumerate(unit_ids):
             if unit and unit not in staffed:
                 where = units_at(pos, "id")
                 diags.append(
@@ -303,67 +411,94 @@ def _units(intake: Intake, rules: RuleSet) -> list[Diagnostic]:
     return diags
 
 
-def _history(intake: Intake, rules: RuleSet) -> list[Diagnostic]:
-    diags: list[Diagnostic] = []
+def _history(intake: Intake, rules: RuleSet, ids: Codes | None = None) -> list[Diagnostic]:
+    """Years not before this one, (id, year) twice, ids not in this year's reports: found with
+    column operations, then reported row by row in row order as a loop over rows would."""
+    import numpy as np
+
     h = intake.history
+    if not len(h):
+        return []
+    ids = ids or Codes.of(h["id"])
     at = _Places(intake, h)
-    known = {*intake.people["id"], *intake.units["id"]}
-    seen: dict[tuple[Any, Any], int] = {}
-    unknown_reported: set[str] = set()
-    na = _pd().NA
-    check_known = bool(len(intake.people) or len(intake.units))
+    named = np.fromiter((v is not None for v in ids.values), dtype=bool, count=len(ids.values))
+    valid = named[ids.codes] & h["year"].notna().to_numpy()
+    years = h["year"].to_numpy(dtype=np.int64, na_value=0)
     current = rules.year
-    for pos, (subject, year) in enumerate(zip(h["id"], h["year"], strict=True)):
-        if subject is None or year is None or year is na:
-            continue
-        year = int(year)
-        if year >= current:
-            where = at(pos, "year")
-            diags.append(
-                MESSAGES.make("history.future", where, cell=where.cell, year=year, current=current)
-            )
-        key = (subject, year)
-        if key in seen:
-            first = at(seen[key], "id")
+    events: list[tuple[int, int, Diagnostic]] = []  # (row position, order in the row, ...)
+    for pos in np.flatnonzero(valid & (years >= current)).tolist():
+        where = at(pos, "year")
+        year = int(years[pos])
+        diag = MESSAGES.make("history.future", where, cell=where.cell, year=year, current=current)
+        events.append((pos, 0, diag))
+    events += _history_duplicates(ids, years, valid, at)
+    if len(intake.people) or len(intake.units):
+        known = {*intake.people["id"].tolist(), *intake.units["id"].tolist()}
+        unknown = np.fromiter(
+            (v not in known for v in ids.values), dtype=bool, count=len(ids.values)
+        )
+        rows = np.flatnonzero(valid & unknown[ids.codes])
+        _, firsts = np.unique(ids.codes[rows], return_index=True)
+        for pos in np.sort(rows[firsts]).tolist():
             here = at(pos, "id")
-            diags.append(
-                MESSAGES.make(
-                    "history.duplicate",
-                    here,
-                    id=subject,
-                    year=year,
-                    here=str(here),
-                    first=str(first),
-                )
-            )
-        else:
-            seen[key] = pos
-        if check_known and subject not in known and subject not in unknown_reported:
-            unknown_reported.add(subject)
-            here = at(pos, "id")
-            diags.append(MESSAGES.make("history.unknown_id", here, id=subject, here=str(here)))
-    return diags
+            subject = ids.values[ids.codes[pos]]
+            diag = MESSAGES.make("history.unknown_id", here, id=subject, here=str(here))
+            events.append((pos, 2, diag))
+    events.sort(key=lambda e: (e[0], e[1]))
+    return [diag for _, _, diag in events]
 
 
-def _pd() -> Any:
+def _history_duplicates(
+    ids: Codes, years: np.ndarray, valid: np.ndarray, at: _Places
+) -> list[tuple[int, int, Diagnostic]]:
+    """Rows whose (id, year) an earlier row already has, each with that first row."""
+    import numpy as np
     import pandas as pd
 
-    return pd
+    rows = np.flatnonzero(valid)
+    if not len(rows):
+        return []
+    low = int(years[rows].min())
+    span = int(years[rows].max()) - low + 1
+    key = ids.codes[rows].astype(np.int64) * span + (years[rows] - low)
+    again = pd.Series(key).duplicated().to_numpy()
+    if not again.any():
+        return []
+    firsts = ~again & np.isin(key, key[again])
+    first_of = dict(zip(key[firsts].tolist(), rows[firsts].tolist(), strict=True))
+    out = []
+    for k, pos in zip(key[again].tolist(), rows[again].tolist(), strict=True):
+        first, here = at(first_of[k], "id"), at(pos, "id")
+        diag = MESSAGES.make(
+            "history.duplicate",
+            here,
+            id=ids.values[ids.codes[pos]],
+            year=int(years[pos]),
+            here=str(here),
+            first=str(first),
+        )
+        out.append((pos, 1, diag))
+    return out
 
 
-def cross_check(intake: Intake, rules: RuleSet) -> list[Diagnostic]:
-    """Duplicates, conflicting names, unknown units, history consistency."""
+def cross_check(
+    intake: Intake, rules: RuleSet, history_ids: Codes | None = None
+) -> list[Diagnostic]:
+    """Duplicates, conflicting names, unknown units, history consistency. `history_ids` is
+    `Codes.of(intake.history["id"])` when the caller has it."""
     diags: list[Diagnostic] = []
     diags += _duplicates(intake.units, intake, "units")
     diags += _duplicates(intake.people, intake, "people")
     diags += _namesakes(intake.people, intake)
     diags += _units(intake, rules)
-    diags += _history(intake, rules)
+    diags += _history(intake, rules, history_ids)
     return diags
 
 
 def scopes_of(intake: Intake) -> dict[str, str]:
     """Subject id → "people" / "units" (people win if an id is both)."""
-    out = {u: "units" for u in intake.units["id"] if u}
-    out.update({p: "people" for p in intake.people["id"] if p})
+    out = dict.fromkeys(intake.units["id"].tolist(), "units")
+    out.update(dict.fromkeys(intake.people["id"].tolist(), "people"))
+    out.pop(None, None)
+    out.pop("", None)
     return out

@@ -8,21 +8,33 @@ column of text numbers gives one line, not a thousand; errors are always one per
 Values follow `rules.context`: id/text/choice/level as `str`, date as `datetime.date`,
 integer as `int`, number/percent as `Decimal` (percent as a fraction, `Decimal(repr(float))`
 so no binary artefacts), boolean as `bool`; None when blank and optional without default.
+
+A column is worked on whole, never a Python step per row where it can be helped: each
+distinct value is converted once and numpy gives the rows their value; an id or text column
+whose text `clean` would leave as it is (nearly all of them) is recognised on one join of its
+cells; rows are visited one by one only when they have something to report, in row order, so
+the diagnostics are those of a row-by-row reading.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import re
+import unicodedata
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from emulate.diagnostics import Catalogue, Diagnostic, Where
 from emulate.intake.grid import Value
 from emulate.text import clean_changed, fold, strip_diacritics
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MAX_CELLS_LISTED = 5
 
@@ -449,20 +461,150 @@ def _convert(
     return value, notes
 
 
-def _memo(
-    values: Sequence[Value], fn: Callable[[Value, ColumnType, list[Note]], Any], col: ColumnType
-) -> dict[Value, tuple[Any, list[Note] | Bad | None]] | None:
-    """Every distinct value of a column converted once, or None when two values of different
-    types could be equal (then `coerce_column` memoises per type)."""
-    classes = set(map(type, values))
-    if len(classes & _NUMBERS) > 1:
+SEP = "\x00"  # joins a column's text cells: no cell holds it once `clean` has seen it
+# A superset of what `clean` removes or turns into a space (controls, NBSP-like spaces,
+# invisible characters, every Unicode space) but the separator: joined text without them,
+# without a space at an end, next to another or next to a separator, and in NFC, is text
+# that `clean` leaves as it is, cell by cell.
+_TOUCHY = re.compile(
+    "[\x01-\x1f\x7f-\xa0\xad\u115f\u1160\u1680\u180e\u2000-\u200f\u2028-\u202f"
+    "\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0]"
+)
+_SAMPLE = 1000  # first cells of a column that tell whether its values repeat
+
+
+@dataclass
+class Coerced:
+    """A coerced column: its values, its problems, and its text cells (each distinct one at
+    least once) joined by `SEP`, for the legacy-encoding check."""
+
+    values: Sequence[Any]
+    diagnostics: list[Diagnostic]
+    texts: str
+
+
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+
+
+def unchanged_by_clean(joined: str, count: int) -> bool:
+    """Whether `clean` leaves each of the `count` texts joined by `SEP` as it is."""
+    if joined.count(SEP) != count - 1:
+        return False
+    if joined.isascii():  # the common case: no control character but the separators?
+        rest = joined.encode("ascii").translate(None, _PRINTABLE_ASCII)
+        if len(rest) != count - 1:
+            return False
+    elif _TOUCHY.search(joined) or not unicodedata.is_normalized("NFC", joined):
+        return False
+    return not (
+        "  " in joined
+        or joined.startswith(" ")
+        or joined.endswith(" ")
+        or " " + SEP in joined
+        or SEP + " " in joined
+    )
+
+
+def _texts_of(values: Sequence[Value]) -> str:
+    return SEP.join(filter(str.__instancecheck__, values))
+
+
+def _as_is_column(values: Sequence[Value]) -> Coerced | None:
+    """An id or text column of text that `clean` leaves as it is, with no blank: each value
+    is itself, decided for the whole column on one join (of the runs' values when values
+    repeat the one above them). None otherwise."""
+    if not values:
         return None
+    runs = _runs(values)
+    shown: Sequence[Value] = values if runs is None else runs[0][runs[1]].tolist()
     try:
-        distinct = dict.fromkeys(values)  # first-seen order, as the per-cell loop converts
+        joined = SEP.join(shown)  # type: ignore[arg-type]
+    except TypeError:  # a number, a date: not all text
+        return None
+    if (
+        not joined
+        or SEP + SEP in joined
+        or joined.startswith(SEP)
+        or joined.endswith(SEP)
+        or not unchanged_by_clean(joined, len(shown))
+    ):
+        return None
+    import numpy as np
+
+    if runs is None:
+        sample = values[:_SAMPLE]
+        found = distinct_codes(values) if len(set(sample)) < len(sample) else None
+        if found is None:  # no value seen twice: no sharing to gain
+            return Coerced(joined.split(SEP), [], joined)  # copies, see `_fresh`
+        codes, distinct = found
+        table = np.empty(len(distinct), dtype=object)
+        table[:] = distinct
+        _fresh(table)
+        return Coerced(table[codes], [], joined)
+    array, starts = runs
+    firsts = np.empty(len(starts), dtype=object)
+    firsts[:] = joined.split(SEP)  # copies, see `_fresh`
+    lengths = np.diff(np.append(starts, len(array)))
+    return Coerced(firsts[np.repeat(np.arange(len(starts)), lengths)], [], joined)
+
+
+def _fresh(values: np.ndarray) -> None:
+    """Replace, in place, the text and dates among `values` by copies made now.
+
+    A value kept from the grid keeps the allocator's block it sits in alive, and blocks are
+    given back to the system only when empty: a few thousand values kept from a sheet of
+    millions of cells would hold on to most of its memory after the sheet is gone. Copies
+    made now lie together, and the grid's memory goes back when the sheet is done."""
+    texts = [i for i, v in enumerate(values.tolist()) if v.__class__ is str]
+    if texts:
+        copies = SEP.join(values[texts].tolist()).split(SEP)
+        if len(copies) == len(texts):  # else a text holds the separator: leave them
+            values[texts] = copies
+    for i, v in enumerate(values.tolist()):
+        if v.__class__ is dt.date or v.__class__ is dt.datetime:
+            values[i] = v.replace()
+
+
+def _runs(values: Sequence[Value]) -> tuple[np.ndarray, np.ndarray] | None:
+    """The values as an object array and where each run of equal values starts, when the
+    values mostly repeat the one above them (history: five rows per person); else None.
+    Taking each run's first object for the whole run keeps one object per person."""
+    import numpy as np
+
+    sample = values[:_SAMPLE]
+    if sum(1 for a, b in itertools.pairwise(sample) if a != b) * 2 >= len(sample):
+        return None
+    array = np.fromiter(values, dtype=object, count=len(values))
+    starts = np.flatnonzero(np.concatenate(([True], array[1:] != array[:-1])))
+    return array, starts
+
+
+def distinct_codes(values: Sequence[Value]) -> tuple[np.ndarray, list[Value]] | None:
+    """Each value's position among the distinct values, and those values in order of first
+    appearance: one dict lookup per value (a missing key takes the next number). None when
+    a value cannot be hashed."""
+    import numpy as np
+
+    seen: defaultdict[Value, int] = defaultdict(itertools.count().__next__)
+    try:
+        codes = np.fromiter(map(seen.__getitem__, values), dtype=np.intp, count=len(values))
     except TypeError:  # an unhashable value
         return None
-    checked = col.type in ("integer", "number", "points", "percent")
-    return {v: _convert(v, fn, col, checked) for v in distinct}
+    return codes, list(seen)
+
+
+_NO_NOTES: list[Note] = []  # shared, never appended to
+Entry = tuple[Any, "list[Note] | Bad | None"]
+
+
+def _as_is(distinct: list[Value]) -> list[Entry] | None:
+    """The entries of an id or text column whose text `clean` leaves as it is (every value is
+    itself, with no note; '' is blank); None when some value would change (then each value
+    is converted on its own)."""
+    texts = [v for v in distinct if v]
+    if not unchanged_by_clean(SEP.join(texts), len(texts)):  # type: ignore[arg-type]
+        return None
+    return [(v, _NO_NOTES) if v else _BLANK for v in distinct]
 
 
 def coerce_column(
@@ -475,39 +617,104 @@ def coerce_column(
     sheet: str,
     errors: dict[int, str],
     formulas: dict[int, str],
-) -> tuple[list[Any], list[Diagnostic]]:
+) -> Coerced:
     """Coerce one column: `values` are the cells of the data rows `rows` (0-based); `errors`
     and `formulas` map rows to Excel error values and formulas without a cached value.
 
     Each distinct value is converted once; a row is looked at on its own only when its cell
     has something to report (an error, a note, a blank in a required column)."""
+    if col.type in ("id", "text") and not errors and not formulas:
+        as_is = _as_is_column(values)
+        if as_is is not None:
+            return as_is
     fn = _COERCERS[col.type]
     default = default_value(col)
-    memo = _memo(values, fn, col)
-    if memo is None:
-        return _coerce_cells(values, rows, col, fn, default, letter, file, sheet, errors, formulas)
-    plain: dict[Value, Any] = {}
-    for v, (value, result) in memo.items():
+    found = distinct_codes(values)
+    if found is None:
+        return _by_type(values, rows, col, fn, default, letter, file, sheet, errors, formulas)
+    codes, distinct = found
+    classes = set(map(type, distinct))
+    # A value equal to a key of another type (1.0 == True) shares its key: when a key is a
+    # number, the types of all values decide.
+    if classes & _NUMBERS and len(set(map(type, values)) & _NUMBERS) > 1:
+        return _by_type(values, rows, col, fn, default, letter, file, sheet, errors, formulas)
+    entries = _as_is(distinct) if classes == {str} and col.type in ("id", "text") else None
+    if entries is None:
+        checked = col.type in ("integer", "number", "points", "percent")
+        entries = [_convert(v, fn, col, checked) for v in distinct]
+    return _from_entries(
+        codes, entries, rows, col, default, letter, file, sheet, errors, formulas, distinct
+    )
+
+
+def _from_entries(
+    codes: np.ndarray,
+    entries: list[Entry],
+    rows: Sequence[int],
+    col: ColumnType,
+    default: Any,
+    letter: str,
+    file: str,
+    sheet: str,
+    errors: dict[int, str],
+    formulas: dict[int, str],
+    distinct: list[Value],
+) -> Coerced:
+    """The column from its distinct values' entries: numpy gives each row its value; rows
+    with something to report (an entry with a problem or a note, an error cell, a formula
+    without value) are then visited in row order, as a loop over all rows would."""
+    import numpy as np
+
+    table = np.empty(len(entries), dtype=object)
+    plain = np.zeros(len(entries), dtype=bool)
+    blank_ok = default is not None or not col.required
+    for i, (value, result) in enumerate(entries):
         if result is None:  # blank
-            if default is not None or not col.required:
-                plain[v] = default
-        elif result.__class__ is not Bad and not result:
-            plain[v] = value
-    if len(plain) == len(memo) and not errors and not formulas:
-        return list(map(plain.__getitem__, values)), []
-    out: list[Any] = []
+            table[i], plain[i] = default, blank_ok
+        elif result.__class__ is Bad:
+            table[i] = None
+        else:
+            table[i], plain[i] = value, not result
+    _fresh(table)
+    out = table[codes]
+    texts = _texts_of(distinct)
+    attention = np.flatnonzero(~plain[codes]).tolist()
+    if errors or formulas:
+        special = {i for i, r in enumerate(rows) if r in errors or r in formulas}
+        attention = sorted(special.union(attention))
+    else:
+        special = set()
+    if not attention:
+        return Coerced(out, [], texts)
     diags: list[Diagnostic] = []
     grouped: dict[str, list[tuple[str, dict[str, object]]]] = {}
-    for r, v in zip(rows, values, strict=True):
-        if (errors or formulas) and (r in errors or r in formulas):
+    for i in attention:
+        r = rows[i]
+        if i in special:
             diags.append(_special(r, col, letter, file, sheet, errors, formulas))
-            out.append(None)
-        elif v in plain:
-            out.append(plain[v])
+            out[i] = None
         else:
-            out.append(_report(r, memo[v], col, default, letter, file, sheet, diags, grouped))
+            _report(r, entries[codes[i]], col, default, letter, file, sheet, diags, grouped)
     diags.extend(_grouped(grouped, col, file, sheet))
-    return out, diags
+    return Coerced(out, diags, texts)
+
+
+def _by_type(
+    values: Sequence[Value],
+    rows: Sequence[int],
+    col: ColumnType,
+    fn: Callable[[Value, ColumnType, list[Note]], Any],
+    default: Any,
+    letter: str,
+    file: str,
+    sheet: str,
+    errors: dict[int, str],
+    formulas: dict[int, str],
+) -> Coerced:
+    out, diags = _coerce_cells(
+        values, rows, col, fn, default, letter, file, sheet, errors, formulas
+    )
+    return Coerced(out, diags, _texts_of(values))
 
 
 def _coerce_cells(

@@ -2,17 +2,26 @@
 
 python-calamine gives the values (str, float, bool, date, datetime; '' for an empty cell).
 What it cannot tell — Excel error cells (it returns '' for `#REF!`), formulas saved without a
-cached value (also ''), hidden rows and columns — is found by scanning the sheet's XML inside
-the zip with `bytes.find`, which costs ~0.1 s per 50 MB of XML. Workbook structure
+cached value (also ''), hidden rows and columns — is found in the sheet's XML inside the zip.
+Each of them needs a byte that plain cells hardly have (an error value starts with `#`, a
+formula element holds an `f`, a hidden row or column says `hidden="`): the XML is inflated a
+piece at a time and each piece is searched for them at memchr speed, so a sheet with none
+costs little more than inflating and never sits whole in memory next to its grid. Only a
+sheet with one of them is read whole and scanned with `bytes.find`. Workbook structure
 (sheet → XML part, sheet visibility, the 1904 date system) comes from `workbook.xml` parsed
 with defusedxml.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import posixpath
 import re
+import struct
 import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,14 +120,28 @@ class Workbook:
         self._cal.close()
 
     def grid(self, name: str) -> Grid:
+        """The sheet's values and what they hide. The XML is inflated a piece at a time and
+        only looked at; it is read whole and parsed only when it holds one of the markers."""
         sheet = self._cal.get_sheet_by_name(name)
-        rows = sheet.to_python(skip_empty_area=False)
         merged = [((a[0], a[1]), (b[0], b[1])) for a, b in (sheet.merged_cell_ranges or ())]
-        grid = Grid(sheet=name, rows=rows, merged=merged)
+        rows = sheet.to_python(skip_empty_area=False)
+        del sheet  # calamine's own copy of the cells
         part = self.sheets[name].part
+        found = _Found()
         if part:
-            _scan_xml(self._zip.read(part), grid)
-        return grid
+            with contextlib.closing(_inflated(self._zip, part)) as pieces:
+                hides = _might_hide(pieces)
+            if hides:
+                found = _scan_xml(self._zip.read(part))
+        return Grid(
+            sheet=name,
+            rows=rows,
+            merged=merged,
+            hidden_rows=found.hidden_rows,
+            hidden_cols=found.hidden_cols,
+            errors=found.errors,
+            formulas=found.formulas,
+        )
 
 
 def open_workbook(path: Path, display: str) -> tuple[Workbook | None, list[Diagnostic]]:
@@ -157,6 +180,71 @@ def _structure(archive: zipfile.ZipFile) -> tuple[bool, dict[str, SheetInfo]]:
     return date1904, sheets
 
 
+@dataclass
+class _Found:
+    """What a sheet's XML says that its values do not."""
+
+    errors: dict[Cell, str] = field(default_factory=dict)
+    formulas: dict[Cell, str] = field(default_factory=dict)
+    hidden_rows: frozenset[int] = frozenset()
+    hidden_cols: frozenset[int] = frozenset()
+
+
+_CHUNK = 1 << 20  # inflated bytes looked at at a time
+_OVERLAP = 64  # bytes kept from the previous piece: a marker may straddle two
+
+
+def _inflated(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+    """The part's bytes, a piece at a time. A deflated part is inflated from its raw bytes
+    (its CRC is left to calamine, which has read the same part); others through zipfile."""
+    info = archive.getinfo(part)
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1 or not archive.filename:
+        with archive.open(info) as stream:
+            yield from iter(lambda: stream.read(_CHUNK), b"")
+        return
+    with open(archive.filename, "rb") as raw:
+        raw.seek(info.header_offset)
+        head = raw.read(30)
+        if len(head) < 30 or head[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile(f"bad local header for {part}")
+        name_length, extra_length = struct.unpack("<HH", head[26:30])
+        raw.seek(info.header_offset + 30 + name_length + extra_length)
+        inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+        left = info.compress_size
+        while left > 0:
+            data = raw.read(min(left, _CHUNK // 8))
+            if not data:
+                raise zipfile.BadZipFile(f"{part} is truncated")
+            left -= len(data)
+            while data:
+                yield inflate.decompress(data, _CHUNK)
+                data = inflate.unconsumed_tail
+        yield inflate.flush()
+
+
+def _might_hide(pieces: Iterable[bytes]) -> bool:
+    """Whether the XML may hold an error value ("#"), a formula element or `hidden="`:
+    memchr-speed checks of each piece, nothing parsed. False means `_scan_xml` finds nothing."""
+    pieces = iter(pieces)
+    head = b""
+    for piece in pieces:  # the root element, to know the namespace prefix of "<f"
+        head += piece
+        if len(head) >= 4096:
+            break
+    m = _ROOT.search(head, 0, 4096)
+    f_open = b"<" + ((m.group(1) or b"") if m else b"") + b"f"
+    if len(f_open) > _OVERLAP // 2:
+        return True  # an odd prefix: let the full scan decide
+    tail = b""
+    for piece in itertools.chain((head,), pieces):
+        seam = tail + piece[:_OVERLAP]  # a marker cut between the previous piece and this one
+        for part in (piece, seam):
+            if b"#" in part or b'hidden="' in part or _formula_elements(part, f_open):
+                return True
+        tail = piece[-_OVERLAP:] if len(piece) >= _OVERLAP else (tail + piece)[-_OVERLAP:]
+    return False
+
+
 def _tag_start(xml: bytes, pos: int) -> int:
     return xml.rfind(b"<", 0, pos)
 
@@ -169,13 +257,26 @@ def _cell_at(xml: bytes, start: int) -> Cell | None:
     return int(m.group(2)) - 1, column_index(m.group(1))
 
 
-def _scan_xml(xml: bytes, grid: Grid) -> None:
+def _scan_xml(xml: bytes) -> _Found:
     """Find error cells, formulas without cached values and hidden rows/columns."""
     m = _ROOT.search(xml, 0, 4096)
     prefix = (m.group(1) or b"") if m else b""
     cell_open = b"<" + prefix + b"c"
+    found = _Found()
+    # An error value always starts with "#" (#REF!, #N/A, ...; calamine refuses others), so
+    # without a "#" anywhere there is no error cell to look for.
+    if b"#" in xml:
+        found.errors = _errors(xml, prefix, cell_open)
+    found.formulas = _formulas(xml, prefix, cell_open)
+    if b'hidden="' in xml:
+        found.hidden_rows, found.hidden_cols = _hidden(xml, prefix)
+    return found
+
+
+def _errors(xml: bytes, prefix: bytes, cell_open: bytes) -> dict[Cell, str]:
     errors: dict[Cell, str] = {}
-    for marker in (b' t="e"', b" t='e'"):
+    markers = (b' t="e"', b" t='e'") if b"'" in xml else (b' t="e"',)
+    for marker in markers:
         pos = xml.find(marker)
         while pos != -1:
             start = _tag_start(xml, pos)
@@ -187,19 +288,50 @@ def _scan_xml(xml: bytes, grid: Grid) -> None:
                     end = xml.find(b"<", v + 1)
                     errors[cell] = xml[v + len(prefix) + 3 : end].decode("utf-8", "replace")
             pos = xml.find(marker, pos + 1)
+    return errors
+
+
+_F_PROBES = 64  # "f"s looked at one by one before searching for the element itself
+
+
+def _formula_elements(xml: bytes, f_open: bytes) -> list[int]:
+    """Where `f_open` ("<f", "<x:f") starts an element, in order.
+
+    Sheet data rarely holds an "f" (tags have none and Vietnamese has no letter f), so the
+    first "f"s are visited with memchr; a sheet with many (English text, real formulas)
+    switches to searching for `f_open` itself from the first "f" not yet visited."""
+    out: list[int] = []
+    back = len(f_open) - 1
+    q = xml.find(b"f")
+    probes = 0
+    while q != -1 and probes < _F_PROBES:
+        if q >= back and xml.startswith(f_open, q - back):
+            out.append(q - back)
+        q = xml.find(b"f", q + 1)
+        probes += 1
+    if q != -1:
+        pos = xml.find(f_open, q - back)
+        while pos != -1:
+            out.append(pos)
+            pos = xml.find(f_open, pos + 1)
+    after = len(f_open)
+    return [p for p in out if xml[p + after : p + after + 1] in (b">", b" ", b"/")]
+
+
+def _formulas(xml: bytes, prefix: bytes, cell_open: bytes) -> dict[Cell, str]:
     formulas: dict[Cell, str] = {}
-    f_open = b"<" + prefix + b"f"
-    pos = xml.find(f_open)
-    while pos != -1:
-        after = xml[pos + len(f_open) : pos + len(f_open) + 1]
-        if after in (b">", b" ", b"/"):
-            _formula(xml, pos, prefix, cell_open, formulas)
-        pos = xml.find(f_open, pos + 1)
+    for pos in _formula_elements(xml, b"<" + prefix + b"f"):
+        _formula(xml, pos, prefix, cell_open, formulas)
+    return formulas
+
+
+def _hidden(xml: bytes, prefix: bytes) -> tuple[frozenset[int], frozenset[int]]:
     hidden_rows: set[int] = set()
     hidden_cols: set[int] = set()
-    for marker in (b'hidden="1"', b'hidden="true"'):
-        pos = xml.find(marker)
-        while pos != -1:
+    pos = xml.find(b'hidden="')
+    while pos != -1:
+        value = pos + 8
+        if xml.startswith(b'1"', value) or xml.startswith(b'true"', value):
             start = _tag_start(xml, pos)
             tag = xml[start + 1 + len(prefix) : start + 5 + len(prefix)]
             attrs = dict(_ATTR.findall(xml[start : xml.find(b">", start)]))
@@ -208,11 +340,8 @@ def _scan_xml(xml: bytes, grid: Grid) -> None:
             elif tag.startswith(b"col") and attrs.get(b"min", b"").isdigit():
                 lo, hi = int(attrs[b"min"]), int(attrs.get(b"max", attrs[b"min"]) or 0)
                 hidden_cols.update(range(lo - 1, min(hi, lo + 1000)))
-            pos = xml.find(marker, pos + 1)
-    grid.errors = errors
-    grid.formulas = formulas
-    grid.hidden_rows = frozenset(hidden_rows)
-    grid.hidden_cols = frozenset(hidden_cols)
+        pos = xml.find(b'hidden="', pos + 1)
+    return frozenset(hidden_rows), frozenset(hidden_cols)
 
 
 def _formula(xml: bytes, pos: int, prefix: bytes, cell_open: bytes, out: dict[Cell, str]) -> None:

@@ -33,12 +33,13 @@ class Intake:
 
     Frame columns are field ids of the rule set (`id`, `name`, `unit`, `level`, declared
     fields), points items as `item:<item id>` plus `bonus` and `penalty` (units, and people
-    when they have a points table); value types follow `rules.context`. Every frame also has
-    `_file`, `_sheet`, `_row` (Excel row number) so later stages can name the cell; `where()`
-    turns a row and a column into a `Where`.
+    when they have a points table); value types follow `rules.context` (integers `Int64`,
+    booleans `bool` or `boolean`, the rest `object`). Every frame also has `_file`, `_sheet`
+    (categoricals) and `_row` (Excel row number, `int32`) so later stages can name the cell;
+    `where()` turns a row and a column into a `Where`. The index is 0..n-1.
 
-    history: columns `id`, `year` (int), `level` (code or None), `titles` (tuple of title ids),
-    `_file`, `_sheet`, `_row`.
+    history: columns `id`, `year` (`Int16`), `level` (code or None), `titles` (tuple of title
+    ids), `_file`, `_sheet`, `_row`.
     """
 
     units: pd.DataFrame

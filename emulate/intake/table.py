@@ -10,11 +10,13 @@ match after `text.fold`, with or without diacritics, by alias, and with a traili
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import itemgetter
 
 from emulate.diagnostics import Catalogue, Diagnostic, Where
@@ -133,6 +135,7 @@ class Table:
     rows: list[int]
     headers: dict[int, str] = field(default_factory=dict)  # column → header text as found
     _fill: dict[tuple[int, int], Value] = field(default_factory=dict)
+    block: Block | None = None  # the rows below the header, column by column
 
     def column(self, c: int) -> list[tuple[int, Value]]:
         """(row, value) of column c for every data row, merged ranges filled."""
@@ -170,19 +173,65 @@ class Table:
             return self._fill.get((r, c), v)
         return v
 
+    @property
+    def merged_below(self) -> bool:
+        """Whether merged ranges fill cells below the header (values need `values`)."""
+        return bool(self._fill)
+
+
+MAX_BLOCK_WIDTH = 1024
+
+
+@dataclass
+class Block:
+    """The rows of a sheet from `base` on (those below the header), column by column:
+    transposed once, C-level, so that a column is read without a Python step per row."""
+
+    base: int
+    columns: list[tuple[Value, ...]]
+
+    def values(self, table: Table, c: int) -> Sequence[Value]:
+        """The raw values of column c for the table's data rows (no merge filling)."""
+        rows, base = table.rows, self.base
+        if not rows:
+            return ()
+        column = self.columns[c]
+        start, stop = rows[0] - base, rows[-1] + 1 - base
+        if len(rows) == stop - start:
+            return column[start:stop]
+        return [column[r - base] for r in rows]
+
+    def cells(self, c: int, start: int, stop: int) -> Sequence[Value]:
+        """Column c of rows start..stop - 1 (0-based sheet rows, all below the header)."""
+        return self.columns[c][start - self.base : stop - self.base]
+
+
+def block_of(grid: Grid, base: int) -> Block | None:
+    """Rows `base`.. of the grid column by column, or None when they are not all of one
+    width (calamine's grids are rectangular) or too wide to transpose cheaply."""
+    rows = grid.rows[base:]
+    if not rows:
+        return Block(base, [])
+    width = len(rows[0])
+    if width > MAX_BLOCK_WIDTH or set(map(len, rows)) != {width}:
+        return None
+    return Block(base, list(zip(*rows)) if width else [])
+
 
 def canon(text: str) -> str:
     """A header as compared: folded, with a trailing "*", "(*)" or ":" removed."""
     return _TRAILER.sub("", fold(text))
 
 
-def _keys(text: str) -> list[str]:
+@lru_cache(maxsize=1 << 14)
+def _keys(text: str) -> tuple[str, ...]:
+    """The forms of a header text to look up, by tier. Cached: the header search reads the
+    same cells in many candidate bands."""
     base = canon(text)
     short = _PAREN.sub("", base)
-    out = [base, strip_diacritics(base)]
     if short and short != base:
-        out += [short, strip_diacritics(short)]
-    return out
+        return (base, strip_diacritics(base), short, strip_diacritics(short))
+    return (base, strip_diacritics(base))
 
 
 def _lookup(columns: Sequence[Column]) -> list[dict[str, str | None]]:
@@ -361,6 +410,7 @@ def locate(
         grid=grid, header_row=header_row, columns=mapping, rows=[], headers=dict(enumerate(texts))
     )
     table._fill = {k: v for k, v in fill.items() if k[0] > header_row}
+    table.block = block_of(grid, header_row + 1)
     _data_rows(table, file, diags)
     hidden = [c for c in mapping.values() if c in grid.hidden_cols]
     if hidden:
@@ -403,19 +453,21 @@ def _data_rows(table: Table, file: str, diags: list[Diagnostic]) -> None:
         )
         r += 1
     hidden: list[int] = []
-    grid_rows, hidden_rows = grid.rows, grid.hidden_rows
+    hidden_sorted = sorted(grid.hidden_rows)
+    # Rows whose id cell holds an id (not blank, not text with diacritics) are data rows, and
+    # they are nearly all of them: they are taken in runs; only the rows between the runs are
+    # looked at one by one (empty? a total row?).
+    others = _unplain_rows(table, r, id_col)
+    following = next(others, n)
     while r < n:
-        row = grid_rows[r]
-        if id_col is not None and id_col < len(row):
-            in_id = row[id_col]
-            if in_id != "" and (not isinstance(in_id, str) or in_id.isascii()):
-                # The common case, decided here: a row with its id is not empty and not a
-                # total row (see `_total_label`).
-                table.rows.append(r)
-                if r in hidden_rows:
-                    hidden.append(r + 1)
-                r += 1
-                continue
+        if r < following:
+            table.rows.extend(range(r, following))
+            lo = bisect.bisect_left(hidden_sorted, r)
+            hi = bisect.bisect_left(hidden_sorted, following)
+            hidden.extend(h + 1 for h in hidden_sorted[lo:hi])
+            r = following
+            continue
+        following = next(others, n)
         if _row_empty(table, r):
             break
         label = _total_label(table, r, id_col)
@@ -464,6 +516,57 @@ def _data_rows(table: Table, file: str, diags: list[Diagnostic]) -> None:
                 row=table.header_row + 1,
             )
         )
+
+
+def _plain_id(v: Value) -> bool:
+    """An id cell that makes its row a data row without looking further: filled, and not
+    text with diacritics (total labels like "Tổng cộng" have them)."""
+    return v != "" and (not isinstance(v, str) or v.isascii())
+
+
+def _unplain_rows(table: Table, start: int, id_col: int | None) -> Iterator[int]:
+    """The rows from `start` on, in order, whose id cell is not `_plain_id`: every row when
+    there is no id column. Runs of plain rows are skipped with C-level scans of the column."""
+    rows, block = table.grid.rows, table.block
+    n = len(rows)
+    if id_col is None:
+        yield from range(start, n)
+        return
+    if block is not None and id_col < len(block.columns):
+        ids: Sequence[Value] = block.cells(id_col, start, n)
+    else:
+        try:
+            ids = list(map(itemgetter(id_col), rows[start:]))
+        except IndexError:  # a short row: look at each row
+            for r in range(start, n):
+                row = rows[r]
+                if id_col >= len(row) or not _plain_id(row[id_col]):
+                    yield r
+            return
+    i = 0
+    while i < len(ids):
+        try:
+            blank = ids.index("", i)
+        except ValueError:
+            blank = len(ids)
+        yield from (start + j for j in _non_ascii(ids, i, blank))
+        if blank < len(ids):
+            yield start + blank
+        i = blank + 1
+
+
+def _non_ascii(ids: Sequence[Value], lo: int, hi: int) -> Iterator[int]:
+    """Positions in ids[lo:hi] of text with non-ASCII characters."""
+    part = ids[lo:hi]
+    try:
+        joined = "".join(part)
+    except TypeError:  # numbers, dates: only the text matters
+        joined = "".join(filter(str.__instancecheck__, part))
+    if joined.isascii():
+        return
+    for j, v in enumerate(part, start=lo):
+        if isinstance(v, str) and not v.isascii():
+            yield j
 
 
 def _is_column_numbers(row: list[Value]) -> bool:
