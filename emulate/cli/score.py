@@ -112,16 +112,11 @@ def read(
     steps: Steps = QUIET,
 ) -> Intake:
     """`read_reports`, with `--jobs` and the files-read progress."""
-    import inspect
-
     from emulate.intake.read import read_reports
 
-    # TEMPORARY: `jobs=` and `progress=` are being added to `read_reports`; until they are,
-    # pass only what it accepts. Once both are there: pass them directly, drop `inspect`.
-    accepted = inspect.signature(read_reports).parameters
-    extra = {"jobs": jobs, "progress": steps.files}
-    extra = {k: v for k, v in extra.items() if k in accepted}
-    return read_reports(list(reports), rules, history=list(history), **extra)
+    return read_reports(
+        list(reports), rules, history=list(history), jobs=jobs, progress=steps.files
+    )
 
 
 def protected(
