@@ -12,6 +12,7 @@ copy the results workbook carries in its hidden sheet.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import unicodedata
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from emulate.output.resultjson import (
     CHUNK,
     Fragment,
+    convert_column,
     dumps_canonical,
     result_to_document,
     to_json_value,
@@ -139,7 +141,7 @@ _SIMPLE = frozenset({str, tuple})  # values no value of another type equals
 
 def _column_texts(values: pd.Series, empty: Any) -> list[str]:
     """`_value` of each value, once per distinct value: by pandas' hash table when the column
-    holds only text and tuples (and missing values); else keyed with the type (1 == True)."""
+    holds only text and tuples (and missing values); else as the document's columns are."""
     import pandas as pd
 
     if pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype):
@@ -149,15 +151,7 @@ def _column_texts(values: pd.Series, empty: Any) -> list[str]:
             texts = [_value(u, empty) for u in distinct]
             texts.append(_value(None, empty))  # code -1: missing
             return [texts[c] for c in codes.tolist()]
-    memo: dict[tuple[type, Any], str] = {}
-    out: list[str] = []
-    for v in values.tolist():
-        key = (v.__class__, v)
-        text = memo.get(key)
-        if text is None:
-            text = memo[key] = _value(v, empty)
-        out.append(text)
-    return out
+    return convert_column(values.tolist(), functools.partial(_value, empty=empty))
 
 
 def decisions_text(frame: pd.DataFrame, rules: RuleSet) -> Iterator[str]:

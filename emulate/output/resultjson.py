@@ -137,7 +137,7 @@ _MEMO_TYPES = frozenset({str, int, bool, Decimal, type(None)})
 _NUMBERS = frozenset({int, bool, Decimal})
 
 
-def _convert_column(values: list[Any], convert: Callable[[Any], Any] = to_json_value) -> list[Any]:
+def convert_column(values: list[Any], convert: Callable[[Any], Any] = to_json_value) -> list[Any]:
     """`convert` of every value, each distinct value converted once. Lists are copied per row
     so that no two records share one."""
     classes = set(map(type, values))
@@ -209,23 +209,23 @@ def _subjects(
     column = _column_of(frame)
     n = len(frame)
     keys: list[str] = [*fields, *extra]
-    columns = [_convert_column(column(name)) for name in keys]
+    columns = [convert_column(column(name)) for name in keys]
     if has_points:
         keys.append("score")
-        columns.append(_convert_column(column("score")))
+        columns.append(convert_column(column("score")))
         for key, prefix, names in (("groups", "group:", groups), ("items", "item:", items)):
             keys.append(key)
             inner = [name[len(prefix) :] for name in names]
-            columns.append(_records(inner, [_convert_column(column(c)) for c in names], n))
+            columns.append(_records(inner, [convert_column(column(c)) for c in names], n))
         for adj in ("bonus", "penalty"):
             if adj in frame.columns:
                 keys.append(adj)
-                columns.append(_convert_column(column(adj)))
+                columns.append(convert_column(column(adj)))
     if scope == "units":
         keys.append("rank")
-        columns.append(_convert_column(column("rank")))
+        columns.append(convert_column(column("rank")))
     keys.append("titles")
-    columns.append(_convert_column(column("titles"), _titles_json))
+    columns.append(convert_column(column("titles"), _titles_json))
     records = _records(keys, columns, n)
     records.sort(key=lambda r: str(r["id"]))
     return records
@@ -238,7 +238,7 @@ def _decisions(frame: pd.DataFrame, rules: RuleSet) -> list[dict[str, Any]]:
     column = _column_of(frame)
     columns: list[list[Any]] = []
     for c in DECISION_COLUMNS:
-        converted = _convert_column(column(c))
+        converted = convert_column(column(c))
         if c in ("reasons", "tied_with"):
             converted = [v or [] for v in converted]
         elif c == "achievement":

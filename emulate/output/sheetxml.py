@@ -18,22 +18,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+from xlsxwriter.utility import xl_col_to_name
+
 ROWS_PER_CHUNK = 20_000  # rows rendered (and compressed) at a time: bounded memory
 
 _ESCAPED = re.compile("(_x[0-9a-fA-F]{4}_)")  # literal escapes Excel would decode
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _EPOCH = dt.datetime(1899, 12, 30)
 _DIMENSION = re.compile(rb"<dimension ref=\"[^\"]*\"/>")
-
-
-def column_letters(index: int) -> str:
-    """0 → "A", 25 → "Z", 26 → "AA"."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def escape_text(text: str) -> str:
@@ -159,7 +151,7 @@ def _cells(
     convert: Callable[[Any], Any] | None = None,
 ) -> list[str]:
     """Each value's `<c>` element ("" for an empty cell)."""
-    prefix = f'<c r="{column_letters(column)}'
+    prefix = f'<c r="{xl_col_to_name(column)}'
     return [
         f'{prefix}{row}"{body}' if body else ""
         for row, body in enumerate(_bodies(values, xf, xf_of, convert), start=first_row)
@@ -204,7 +196,7 @@ class Table:
 
     def dimension(self) -> bytes:
         last_row = max(self.first_row + self.n_rows - 1, 1)
-        return f'<dimension ref="A1:{column_letters(len(self.columns) - 1)}{last_row}"/>'.encode()
+        return f'<dimension ref="A1:{xl_col_to_name(len(self.columns) - 1)}{last_row}"/>'.encode()
 
 
 def splice(
