@@ -148,46 +148,50 @@ def _rank_other(ch: str) -> int:
 
 
 _COMBINING = re.compile("[\u0300-\u036f]")
-_CHAR_KEYS: dict[str, tuple[int, int, int]] = {}
+_MAX_RANK = 0x10FFFF  # ranks are code points of the key's strings (see `collation_key`)
 
 
 def _char_key(ch: str) -> tuple[int, int, int]:
     """(primary rank, tone, upper) of one precomposed character."""
-    key = _CHAR_KEYS.get(ch)
-    if key is None:
-        primary, case, tone = _letters(unicodedata.normalize("NFD", ch))
-        key = _CHAR_KEYS[ch] = (primary[0] if primary else 0, tone, case[0] if case else 0)
-    return key
+    primary, case, tone = _letters(unicodedata.normalize("NFD", ch))
+    return (min(primary[0], _MAX_RANK) if primary else 0, tone, case[0] if case else 0)
+
+
+class _KeyTable(dict[int, str | None]):
+    """A `str.translate` table filled as characters are met: one part of `_char_key`."""
+
+    def __init__(self, part: int, space: str | None) -> None:
+        super().__init__({ord(" "): space})
+        self.part = part
+
+    def __missing__(self, code: int) -> str | None:
+        rank = _char_key(chr(code))[self.part]
+        value = self[code] = chr(rank) if rank or self.part != 1 else None
+        return value
+
+
+_PRIMARY = _KeyTable(0, "\x00")  # a space sorts before everything: a prefix first
+_TONES = _KeyTable(1, " ")  # toneless characters dropped, spaces kept (one tone a word)
+_CASE = _KeyTable(2, None)
 
 
 @lru_cache(maxsize=1 << 18)
-def collation_key(s: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+def collation_key(s: str) -> tuple[str, str, str]:
     """CLDR standard Vietnamese collation key: (letters, tones per syllable, case).
 
     law.md §8 case 12: An < Anh < Ánh < Ân < Ấn < Bình; Đào after every D…
+
+    Each part is a string whose characters are ranks (compared as tuples of integers
+    would be, but in C): built with `str.translate`, one table per part.
     """
     text = clean(s)
     if _COMBINING.search(text):  # marks NFC could not compose: the general path
         return _collation_key_nfd(text)
-    primary: list[int] = []
-    tones: list[int] = []
-    case: list[int] = []
-    tone = 0
-    for ch in text:
-        if ch == " ":
-            primary.append(0)  # a space sorts before everything: a prefix first
-            tones.append(tone)
-            tone = 0
-            continue
-        p, t, u = _char_key(ch)
-        primary.append(p)
-        case.append(u)
-        tone = tone or t
-    tones.append(tone)
-    return tuple(primary), tuple(tones), tuple(case)
+    tones = "".join([word[:1] or "\x00" for word in text.translate(_TONES).split(" ")])
+    return text.translate(_PRIMARY), tones, text.translate(_CASE)
 
 
-def _collation_key_nfd(text: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+def _collation_key_nfd(text: str) -> tuple[str, str, str]:
     primary: list[int] = []
     tones: list[int] = []
     case: list[int] = []
@@ -198,7 +202,11 @@ def _collation_key_nfd(text: str) -> tuple[tuple[int, ...], tuple[int, ...], tup
         primary += p
         case += c
         tones.append(tone)
-    return tuple(primary), tuple(tones), tuple(case)
+    return _ranks(primary), _ranks(tones), _ranks(case)
+
+
+def _ranks(values: list[int]) -> str:
+    return "".join([chr(min(v, _MAX_RANK)) for v in values])
 
 
 def _name_words(full: str) -> list[str]:

@@ -80,27 +80,37 @@ class Result:
 
     def summary(self) -> pd.DataFrame:
         """Per title, in rule-set order: counts per status, places, prize money."""
+        import numpy as np
         import pandas as pd
 
-        rows = []
         d = self.decisions
-        for tid, title in self.rules.titles.items():
-            sub = d[d["title"] == tid]
-            counts = sub["status"].value_counts()
-            pools = sub.dropna(subset=["places"]).drop_duplicates("pool")
-            money = sum((m for m in sub["money"] if m is not None), Decimal(0))
+        titles = list(self.rules.titles)
+        title_code = pd.Categorical(d["title"], categories=titles).codes
+        status_code = pd.Categorical(d["status"], categories=STATUSES).codes
+        counts = np.bincount(
+            title_code * len(STATUSES) + status_code, minlength=len(titles) * len(STATUSES)
+        ).reshape(len(titles), len(STATUSES))
+        placed = d["places"].notna().to_numpy()
+        pools = d.loc[placed, ["title", "pool", "places"]].drop_duplicates(["title", "pool"])
+        places = pools.groupby("title", sort=False)["places"].sum()
+        money = dict.fromkeys(titles, Decimal(0))
+        paid = d["money"].notna().to_numpy()
+        for code, amount in zip(title_code[paid].tolist(), d["money"][paid].tolist(), strict=True):
+            money[titles[code]] += amount
+        rows = []
+        for t, (tid, title) in enumerate(self.rules.titles.items()):
             row = {
                 "title": tid,
                 "name": title.name,
                 "for": title.for_,
                 "kind": title.kind,
-                **{s: int(counts.get(s, 0)) for s in STATUSES},
-                "places": int(pools["places"].sum()) if len(pools) else None,
-                "money": money,
+                **{s: int(n) for s, n in zip(STATUSES, counts[t].tolist(), strict=True)},
+                "places": int(places[tid]) if tid in places.index else None,
+                "money": money[tid],
             }
             row["eligible"] = row["awarded"] + row["tie"] + row["over_quota"] + row["superseded"]
             rows.append(row)
         return pd.DataFrame(rows)
 
     def total_money(self) -> Decimal:
-        return sum((m for m in self.decisions["money"] if m is not None), Decimal(0))
+        return sum(self.decisions["money"].dropna().tolist(), Decimal(0))

@@ -119,7 +119,11 @@ def _bodies(
     convert: Callable[[Any], Any] | None,
 ) -> list[str]:
     """Each value's cell after its `r` attribute ("" for no cell): `convert` (what the
-    workbook shows for a value) and the XML worked out once per distinct value."""
+    workbook shows for a value) and the XML worked out once per distinct value, or for the
+    whole column at once when it allows (`_bulk_bodies`)."""
+    bulk = _bulk_bodies(values, xf, convert) if values else []
+    if bulk is not None:
+        return bulk
 
     def body(value: Any) -> str:
         if convert is not None:
@@ -133,6 +137,66 @@ def _bodies(
         return _body(value, xf) or ""
 
     return distinct_map(body, values)
+
+
+# Text the bulk path leaves to the value-by-value one: `_xHHHH_` escapes (looked for
+# separately, as "_x"), and blanks at a text's edge (xml:space) are the others.
+_UNUSUAL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
+
+
+def _bulk_bodies(
+    values: Sequence[Any], xf: int | None, convert: Callable[[Any], Any] | None
+) -> list[str] | None:
+    """The bodies of a column of plain text or of integers (None, "": no cell), each
+    distinct value's worked out in one pass over them all, without a call per value; None
+    when the column needs the value-by-value path: other values, unusual text, or a
+    converter that would change a value (it says so with `texts_as_is(texts, joined)` and
+    `numbers_as_is()`)."""
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    if not kinds:
+        return [""] * len(values)
+    if kinds == {str}:
+        return _text_bodies(values, xf, convert)
+    if kinds == {int} and (convert is None or getattr(convert, "numbers_as_is", _never)()):
+        numbers = [v for v in values if v is not None]
+        if max(numbers) < 10**15 and min(numbers) > -(10**15):  # exact in %.16G
+            head = f"{_style(xf)}><v>"
+            return [f"{head}{v}</v></c>" if v is not None else "" for v in values]
+    return None
+
+
+def _text_bodies(
+    values: Sequence[str | None], xf: int | None, convert: Callable[[Any], Any] | None
+) -> list[str] | None:
+    distinct = set(values)
+    distinct.difference_update((None, ""))
+    texts = list(distinct)
+    joined = "\n".join(texts)
+    if _UNUSUAL.search(joined) or "_x" in joined or _edge_blanks(texts):
+        return None
+    if convert is not None and not getattr(convert, "texts_as_is", _never)(texts, joined):
+        return None
+    shown = texts
+    for char, entity in _ENTITIES:
+        if char in joined:
+            shown = [t.replace(char, entity) for t in shown]
+    head = f'{_style(xf)} t="inlineStr"><is><t>'
+    bodies = {t: f"{head}{s}</t></is></c>" for t, s in zip(texts, shown, strict=True)}
+    bodies[None] = bodies[""] = ""
+    return list(map(bodies.__getitem__, values))
+
+
+def _never(*_: Any) -> bool:
+    return False
+
+
+def _edge_blanks(texts: Sequence[str]) -> bool:
+    """Whether a text starts or ends with a blank (xlsxwriter adds xml:space then)."""
+    edges = {t[0] for t in texts}
+    edges.update(t[-1] for t in texts)
+    return any(c.isspace() for c in edges)
 
 
 def _styled_body(cell: Styled, xf_of: Callable[[Any], int | None]) -> str:

@@ -175,9 +175,10 @@ def _rankings(result: Result, lang: Lang, limit: int, clusters_shown: int) -> li
     units = result.units
     if "score" not in units.columns or not len(units):
         return []
-    records = units.to_dict("records")
-    if all(is_missing(r.get("score")) for r in records):
+    if units["score"].isna().all():
         return []
+    shown = [c for c in ("id", "name", "cluster", "rank", "score", "level", "titles") if c in units]
+    records = units[shown].to_dict("records")
     has_cluster = "cluster" in units.columns
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in records:
@@ -219,11 +220,14 @@ def _rankings(result: Result, lang: Lang, limit: int, clusters_shown: int) -> li
     return out
 
 
-def _names(result: Result) -> dict[tuple[str, str], str]:
+def _names(result: Result, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The names of the `wanted` (scope, id) subjects."""
     names: dict[tuple[str, str], str] = {}
     for scope, frame in (("units", result.units), ("people", result.people)):
-        if "name" in frame.columns:
-            for sid, name in zip(frame["id"], frame["name"], strict=True):
+        ids = {sid for s, sid in wanted if s == scope}
+        if ids and "name" in frame.columns:
+            rows = frame[frame["id"].astype(str).isin(ids)]
+            for sid, name in zip(rows["id"], rows["name"], strict=True):
                 names[(scope, str(sid))] = "" if is_missing(name) else str(name)
     return names
 
@@ -233,7 +237,6 @@ def _ties(result: Result, lang: Lang, limit: int) -> RenderableType:
     ties = d[d["status"] == "tie"]
     if not len(ties):
         return Text(_t("no_ties", lang), style="green")
-    names = _names(result)
     position = {tid: i for i, tid in enumerate(result.rules.titles)}
     awarded = d[d["status"] == "awarded"]
     taken = awarded.groupby(["title", "pool"], dropna=False).size().to_dict()
@@ -251,6 +254,7 @@ def _ties(result: Result, lang: Lang, limit: int) -> RenderableType:
     keys = sorted(pools, key=lambda k: (k[0] != "units", position.get(k[1], 0), k[1], k[2] or ""))
     if len(keys) > limit:
         table.caption = _t("more_ties", lang, n=len(keys) - limit)
+    names = _names(result, {(k[0], str(r["subject"])) for k in keys[:limit] for r in pools[k]})
     for key in keys[:limit]:
         scope, tid, pool = key
         recs = sorted(pools[key], key=lambda r: str(r["subject"]))

@@ -26,6 +26,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+import numpy as np
+
 from emulate.diagnostics import Lang
 from emulate.output import labels
 from emulate.output.canonical import Canonical, write_canonical
@@ -229,6 +231,60 @@ _Style = tuple[str | None, bool, bool]  # (number format, wrap, bold)
 _PLAIN: _Style = (None, False, False)
 
 
+class _Converter:
+    """A column's values as the workbook shows them: numbers as numbers in the column's
+    format, dates as dates, text always text (cleaned, `_Rich` when it looks like rich-text
+    XML). A value whose style is the sheet column's goes in bare; any other carries its format
+    (`text`, `number`, `date`: None when the column's own) in a `Styled`."""
+
+    __slots__ = ("date", "number", "text")
+
+    def __init__(self, text: Format | None, number: Format | None, date: Format | None):
+        self.text, self.number, self.date = text, number, date
+
+    def __call__(self, value: Any) -> Any:
+        cls = value.__class__
+        if cls is str:
+            return self._text(value)
+        if value is None:
+            return None
+        if cls is int:
+            return self._number(value)
+        if cls is Decimal or cls is float:
+            value = float(value)  # written as "%.16g" either way, as Excel keeps it
+            return self._number(value) if math.isfinite(value) else None
+        if cls is bool:
+            return self._text(str(value))
+        if isinstance(value, dt.date):
+            return value if self.date is None else Styled(value, self.date)
+        if isinstance(value, str):
+            return self._text(str(value))
+        return self._number(value)
+
+    def _text(self, value: str) -> Any:
+        t = _text(value)
+        return t if self.text is None else Styled(t, self.text)
+
+    def _number(self, value: Any) -> Any:
+        return value if self.number is None else Styled(value, self.number)
+
+    def texts_as_is(self, texts: Sequence[str], joined: str) -> bool:
+        """Whether these texts (`joined` by "\\n") come out unchanged and unstyled, checked
+        together: NFC, XML-legal, not rich, at most half Excel's limit. The sheet writer then
+        skips the value-by-value work (`sheetxml`)."""
+        if self.text is not None or (texts and max(map(len, texts)) > MAX_CELL // 2):
+            return False
+        return (
+            unicodedata.is_normalized("NFC", joined)
+            and not _ILLEGAL.search(joined)
+            and "<r>" not in joined
+        )
+
+    def numbers_as_is(self) -> bool:
+        """Whether integers come out unchanged and unstyled."""
+        return self.number is None
+
+
 class _Book:
     """An xlsxwriter workbook and the helpers every sheet uses."""
 
@@ -273,47 +329,19 @@ class _Book:
 
     def converter(
         self, column: Column, *, bold: bool = False, under: _Style | None = None
-    ) -> Callable[[Any], Any]:
+    ) -> _Converter:
         """What to hand xlsxwriter for each value of `column` (in a sheet column styled
-        `under`, by default the column's own style): numbers as numbers in the column's
-        format, dates as dates, text always text. A value whose style is the sheet column's
-        goes in bare; any other carries its format in a `Styled`."""
+        `under`, by default the column's own style)."""
         under = column.style if under is None else under
 
         def own(style: _Style) -> Format | None:
             return None if style == under else self.format(style)
 
-        text_f = own((None, column.wrap, bold))
-        number_f = own((column.fmt, False, bold))
-        date_f = own((column.fmt or FMT_DATE, False, bold))
-
-        def text(value: str) -> Any:
-            t = _text(value)
-            return t if text_f is None else Styled(t, text_f)
-
-        def number(value: Any) -> Any:
-            return value if number_f is None else Styled(value, number_f)
-
-        def convert(value: Any) -> Any:
-            cls = value.__class__
-            if cls is str:
-                return text(value)
-            if value is None:
-                return None
-            if cls is int:
-                return number(value)
-            if cls is Decimal or cls is float:
-                value = float(value)  # written as "%.16g" either way, as Excel keeps it
-                return number(value) if math.isfinite(value) else None
-            if cls is bool:
-                return text(str(value))
-            if isinstance(value, dt.date):
-                return value if date_f is None else Styled(value, date_f)
-            if isinstance(value, str):
-                return text(str(value))
-            return number(value)
-
-        return convert
+        return _Converter(
+            text=own((None, column.wrap, bold)),
+            number=own((column.fmt, False, bold)),
+            date=own((column.fmt or FMT_DATE, False, bold)),
+        )
 
     def sheet(self, name: str, widths: Sequence[float], styles: Sequence[_Style]) -> Worksheet:
         """A new sheet with its column widths and formats."""
@@ -505,6 +533,52 @@ def _values(frame: pd.DataFrame, key: str) -> list[Any]:
 
 def _take(values: Sequence[Any], order: Sequence[int]) -> list[Any]:
     return [values[i] for i in order]
+
+
+def _codes(values: Sequence[str], key: Callable[[str], Any] | None = None) -> np.ndarray:
+    """Each value's place among the distinct values sorted by `key` (code points without
+    one): small integers to sort rows by."""
+    ranks = _rank_of(values, key)
+    return np.fromiter(map(ranks.__getitem__, values), dtype=np.int64, count=len(values))
+
+
+def _lexorder(*keys: np.ndarray) -> list[int]:
+    """Row numbers sorted by `keys`, the first the most significant (stable)."""
+    if not keys or not len(keys[0]):
+        return []
+    return np.lexsort(keys[::-1]).tolist()
+
+
+def _positions(titles: Sequence[Any], rules: RuleSet) -> np.ndarray:
+    """Each title's place in the rule set (unknown titles last)."""
+    import pandas as pd
+
+    codes = pd.Categorical(titles, categories=list(rules.titles)).codes.astype(np.int64)
+    codes[codes < 0] = len(rules.titles)
+    return codes
+
+
+def _lookup(
+    result: Result, scopes: Sequence[str], ids: Sequence[str], column: dict[str, str]
+) -> list[Any]:
+    """For each (scope, id) row, the subject's value in `column[scope]` of its frame (None
+    when missing or when the frame has no such column)."""
+    import pandas as pd
+
+    out = np.full(len(ids), None, dtype=object)
+    scope_of = np.asarray(scopes, dtype=object)
+    wanted = np.asarray(ids, dtype=object)
+    for scope, frame in (("units", result.units), ("people", result.people)):
+        name = column.get(scope)
+        rows = scope_of == scope
+        if name is None or name not in frame.columns or not rows.any():
+            continue
+        values = frame[name].astype(object)
+        values = values.where(values.notna(), None).to_numpy(dtype=object)
+        index = pd.Index(frame["id"].astype(str).to_numpy(dtype=object))
+        found = index.get_indexer(wanted[rows])
+        out[rows] = np.where(found >= 0, values[found], None)
+    return out.tolist()
 
 
 # -- sheets -------------------------------------------------------------------------------
@@ -719,10 +793,10 @@ def _people(book: _Book, result: Result, lang: Lang) -> None:
         Column(_w("titles", lang), wrap=True, width=40),
     ]
     ids, names, units = _values(frame, "id"), _values(frame, "name"), _values(frame, "unit")
-    name_rank = _rank_of([str(n or "") for n in names], name_sort_key)
-    order = sorted(
-        range(len(frame)),
-        key=lambda i: (str(units[i] or ""), name_rank[str(names[i] or "")], str(ids[i])),
+    order = _lexorder(
+        _codes([str(u or "") for u in units]),
+        _codes([str(n or "") for n in names], name_sort_key),
+        _codes([str(i) for i in ids]),
     )
     data = [
         _take(ids, order),
@@ -737,9 +811,12 @@ def _people(book: _Book, result: Result, lang: Lang) -> None:
     book.table(labels.pick(SHEETS["people"], lang), columns, data, freeze="C2")
 
 
-def _rank_of(values: Iterable[str], key: Callable[[str], Any]) -> dict[str, int]:
-    """Each distinct value's place when sorted by `key` (equal keys, equal places): sorting
-    by these small integers is much faster than by the keys themselves, row after row."""
+def _rank_of(values: Iterable[str], key: Callable[[str], Any] | None = None) -> dict[str, int]:
+    """Each distinct value's place when sorted by `key` (equal keys, equal places; code
+    points without one): sorting by these small integers is much faster than by the keys
+    themselves, row after row."""
+    if key is None:
+        return {value: place for place, value in enumerate(sorted(set(values)))}
     ranks: dict[str, int] = {}
     previous: Any = object()
     place = -1
@@ -749,15 +826,6 @@ def _rank_of(values: Iterable[str], key: Callable[[str], Any]) -> dict[str, int]
             place, previous = place + 1, k
         ranks[value] = place
     return ranks
-
-
-def _subjects(result: Result) -> dict[tuple[str, str], dict[str, Any]]:
-    out: dict[tuple[str, str], dict[str, Any]] = {}
-    for scope, frame in (("units", result.units), ("people", result.people)):
-        cols = [c for c in ("id", "name", "cluster", "unit", "unit_name") if c in frame.columns]
-        for r in frame[cols].to_dict("records"):
-            out[(scope, str(r["id"]))] = r
-    return out
 
 
 def _basis(rules: RuleSet) -> Callable[[Any], str | None]:
@@ -782,36 +850,29 @@ def _title_label(rules: RuleSet) -> Callable[[Any], Any]:
 
 def _nominations(book: _Book, result: Result, lang: Lang) -> None:
     rules = result.rules
-    position = {tid: i for i, tid in enumerate(rules.titles)}
-    subjects = _subjects(result)
     d = result.decisions
     chosen = d[d["status"].isin(["awarded", "tie"])]
-    scopes, ids, titles = (_values(chosen, k) for k in ("for", "subject", "title"))
-    recs = [subjects.get((s, str(i)), {}) for s, i in zip(scopes, ids, strict=True)]
-    is_title = {tid: t.kind == "title" for tid, t in rules.titles.items()}
-
-    def affiliation(scope: str, rec: dict[str, Any]) -> str:
-        key = "cluster" if scope == "units" else "unit"
-        return "" if is_missing(rec.get(key)) else str(rec.get(key))
-
-    place = _rank_of([affiliation(s, r) for s, r in zip(scopes, recs, strict=True)], collation_key)
-    unit_rank = _rank_of([str(r.get("name") or "") for r in recs], collation_key)
-    person_rank = _rank_of([str(r.get("name") or "") for r in recs], name_sort_key)
-
-    def order(k: int) -> tuple[Any, ...]:
-        scope, title, rec = scopes[k], titles[k], recs[k]
-        name = str(rec.get("name") or "")
-        return (
-            scope != "units",
-            not is_title.get(title, False),
-            position.get(title, len(position)),
-            place[affiliation(scope, rec)],
-            # units by their name; people by given name first, the official order
-            unit_rank[name] if scope == "units" else person_rank[name],
-            str(ids[k]),
-        )
-
-    rows = sorted(range(len(chosen)), key=order)
+    scopes, titles = _values(chosen, "for"), _values(chosen, "title")
+    ids = [str(i) for i in _values(chosen, "subject")]
+    units = np.asarray(scopes, dtype=object) == "units"
+    names = _lookup(result, scopes, ids, {"units": "name", "people": "name"})
+    # the order of the official lists: units, then people; titles before other awards, in
+    # rule-set order; by cluster (units) or unit (people); units by name, people by given
+    # name first; then id
+    affiliation = _lookup(result, scopes, ids, {"units": "cluster", "people": "unit"})
+    shown_names = [str(n or "") for n in names]
+    name_codes = np.where(
+        units, _codes(shown_names, collation_key), _codes(shown_names, name_sort_key)
+    )
+    is_title = {tid for tid, t in rules.titles.items() if t.kind == "title"}
+    rows = _lexorder(
+        ~units,
+        np.fromiter((t not in is_title for t in titles), dtype=bool, count=len(titles)),
+        _positions(titles, rules),
+        _codes(["" if a is None else str(a) for a in affiliation], collation_key),
+        name_codes,
+        _codes(ids),
+    )
     columns = [
         Column(_w("no", lang)),
         Column(_w("for", lang)),
@@ -824,13 +885,12 @@ def _nominations(book: _Book, result: Result, lang: Lang) -> None:
         Column(_w("basis", lang), wrap=True, width=40),
         Column(_w("money", lang), fmt=FMT_MONEY),
     ]
-
-    def where(k: int) -> Any:
-        rec = recs[k]
-        return (
-            rec.get("cluster") if scopes[k] == "units" else rec.get("unit_name") or rec.get("unit")
-        )
-
+    cluster = _lookup(result, scopes, ids, {"units": "cluster"})
+    unit_name = _lookup(result, scopes, ids, {"people": "unit_name"})
+    where = [
+        c if u else (n or a)
+        for u, c, n, a in zip(units.tolist(), cluster, unit_name, affiliation, strict=True)
+    ]
     scope_label = {s: labels.scope(s, lang) for s in set(scopes)}
     status_label = {s: labels.status(s, lang) for s in ("awarded", "tie")}
     title_label = _title_label(rules)
@@ -840,8 +900,8 @@ def _nominations(book: _Book, result: Result, lang: Lang) -> None:
         [scope_label[scopes[k]] for k in rows],
         [title_label(titles[k]) for k in rows],
         _take(ids, rows),
-        _opts(recs[k].get("name") for k in rows),
-        _opts(where(k) for k in rows),
+        _opts(_take(names, rows)),
+        _opts(_take(where, rows)),
         [status_label[s] for s in _take(_values(chosen, "status"), rows)],
         [v or None for v in _opts(achievements)],
         list(map(_basis(rules), _take(_values(chosen, "basis"), rows))),
@@ -855,15 +915,13 @@ def _explanations(book: _Book, result: Result, lang: Lang, every: bool) -> None:
     council (not eligible) are left out: they are most of the rows (people × titles) and
     `emulate explain` gives them from the hidden JSON, which holds every decision."""
     rules = result.rules
-    position = {tid: i for i, tid in enumerate(rules.titles)}
     d = result.decisions
     if not every:
         d = d[d["status"] != "ineligible"]
     scopes, ids, titles = (_values(d, k) for k in ("for", "subject", "title"))
-    last = len(position)
-    rows = sorted(
-        range(len(d)),
-        key=lambda k: (scopes[k] != "units", position.get(titles[k], last), str(ids[k])),
+    ids = [str(i) for i in ids]
+    rows = _lexorder(
+        np.asarray(scopes, dtype=object) != "units", _positions(titles, rules), _codes(ids)
     )
     columns = [
         Column(_w("for", lang)),
@@ -878,11 +936,7 @@ def _explanations(book: _Book, result: Result, lang: Lang, every: bool) -> None:
         Column(_w("basis", lang), wrap=True, width=40),
         Column(_w("money", lang), fmt=FMT_MONEY),
     ]
-    names: dict[tuple[str, str], Any] = {}
-    for scope, frame in (("units", result.units), ("people", result.people)):
-        subject_names = _opts(_values(frame, "name"))
-        for i, n in zip(_values(frame, "id"), subject_names, strict=True):
-            names[(scope, str(i))] = n
+    names = _lookup(result, scopes, ids, {"units": "name", "people": "name"})
     joined: dict[Any, str | None] = {}
 
     def reasons(value: Any) -> str | None:
@@ -899,7 +953,7 @@ def _explanations(book: _Book, result: Result, lang: Lang, every: bool) -> None:
     data = [
         [scope_label[scopes[k]] for k in rows],
         _take(ids, rows),
-        [names.get((scopes[k], str(ids[k]))) for k in rows],
+        _opts(_take(names, rows)),
         [title_label(titles[k]) for k in rows],
         [status_label[s] for s in _take(_values(d, "status"), rows)],
         _opts(_take(_values(d, "rank"), rows)),
