@@ -66,3 +66,34 @@ def test_a_failed_json_leaves_both_targets_untouched(tmp_path, monkeypatch, para
     assert "No space left on device" in diagnostic.message("vi")
     assert (tmp_path / "kq.xlsx").read_bytes() == b"old workbook"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kq.xlsx"]
+
+
+@pytest.mark.parametrize(
+    ("resident", "available", "forks"),
+    [
+        (1 << 30, 8 << 30, True),  # room for a full copy and the headroom
+        (4 << 30, 5 << 30, False),  # a copy would leave less than the headroom
+        (0, 0, False),  # memory unknown: never risk it
+    ],
+)
+def test_the_json_child_is_forked_only_when_a_full_copy_fits(
+    monkeypatch, resident, available, forks
+):
+    results = results_module
+    monkeypatch.setattr(results.sys, "platform", "linux")
+    monkeypatch.setattr(results.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(results, "_memory", lambda: (resident, available))
+    assert results._forks() is forks
+
+
+def test_one_core_never_forks(monkeypatch):
+    results = results_module
+    monkeypatch.setattr(results.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(results, "_memory", lambda: (0, 64 << 30))
+    assert results._forks() is False
+
+
+def test_memory_is_read_from_proc():
+    resident, available = results_module._memory()
+    if sys.platform.startswith("linux"):
+        assert 0 < resident < available * 4

@@ -51,7 +51,10 @@ JobsOption = Annotated[
         "--jobs",
         "-j",
         min=1,
-        help="Số tiến trình đọc báo cáo song song (mặc định: tự chọn theo số tệp và số CPU).",
+        help=(
+            "Số tiến trình đọc báo cáo song song (mặc định: tự chọn theo số tệp, số CPU và"
+            " bộ nhớ); 1: chỉ một tiến trình, kể cả khi ghi kết quả."
+        ),
         show_default=False,
     ),
 ]

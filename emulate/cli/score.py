@@ -180,6 +180,7 @@ def run(
                 json_path,
                 inputs=protected(reports, hist, criteria, result),
                 every_decision=explain_all,
+                parallel=False if jobs == 1 else None,
             )
     except InputErrors as exc:
         shown = [d for d in exc.diagnostics if d.severity != "info"]  # notes are noise here

@@ -4,8 +4,11 @@ together (neither target is touched unless both are written).
 The two are independent work of about the same size at a province (a few hundred MB of JSON;
 a workbook of a few hundred thousand rows), so on Linux with more than one core the JSON is
 written by a forked child while this process writes the workbook; the workbook needs only the
-JSON's SHA-256 and its compressed copy, at its very end. Elsewhere (Windows, macOS: no cheap
-fork) they are written one after the other; the bytes are the same either way.
+JSON's SHA-256 and its compressed copy, at its very end. The child shares this process's
+memory until it touches it (copy on write), and reading Python objects touches them: in the
+worst case it copies all of it, so it is forked only when the machine has that much memory
+free besides. Elsewhere (Windows, macOS: no cheap fork), or short of memory, they are written
+one after the other; the bytes are the same either way.
 """
 
 from __future__ import annotations
@@ -45,7 +48,8 @@ def write_results(
 ) -> Canonical:
     """Write the results workbook and (given `json_path`) the canonical JSON atomically,
     never over one of `inputs` or of the result's inputs; return the JSON's SHA-256 and
-    hidden-sheet cells. `parallel=None`: in a child process where it pays (see above)."""
+    hidden-sheet cells. `parallel=None`: the JSON in a child process where it pays and the
+    memory allows (see above); False: in this process."""
     protect = [*(i.path for i in result.provenance.inputs), *inputs]
     targets = [workbook, *([json_path] if json_path is not None else [])]
     ensure_distinct(targets)
@@ -82,7 +86,26 @@ def write_results(
 
 
 def _forks() -> bool:
-    return sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1
+    if not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2:
+        return False
+    resident, available = _memory()
+    return resident + HEADROOM < available
+
+
+HEADROOM = 1 << 30  # bytes left free even if the child copied all this process holds
+
+
+def _memory() -> tuple[int, int]:
+    """This process's resident bytes and the machine's available bytes (Linux /proc)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            resident = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        with open("/proc/meminfo") as meminfo:
+            fields = dict(line.split(":", 1) for line in meminfo)
+        available = int(fields["MemAvailable"].split()[0]) * 1024
+    except (OSError, KeyError, ValueError, IndexError):
+        return 0, 0  # unknown: do not fork
+    return resident, available
 
 
 class _Serial:
