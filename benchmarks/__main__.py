@@ -8,8 +8,10 @@ the engine alone, and start-up — in one run, printed as one table with targets
 Every figure comes from a fresh process. Wall time is what a user waits; CPU time
 (user + system, from `os.wait4` or `time.process_time`) is printed next to it because on a
 shared machine wall time also measures the neighbours — ratios are judged on both. Peak
-memory is the child's own `ru_maxrss` (from `wait4`, so one child's peak never leaks into
-another's figure). Medians over `--repeat` runs. Results also go to
+memory is given twice: the measured command's `ru_maxrss` (from `wait4`: its largest process,
+so one measured command's peak never leaks into another's figure), and the sampled peak of
+all its processes' PSS together (`TreeMemory`: a forked child's shared pages counted once).
+Medians over `--repeat` runs. Results also go to
 `benchmarks/data/results.json`.
 """
 
@@ -23,6 +25,7 @@ import shlex
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +56,61 @@ class Run:
     rc: int
     stdout: str = ""
     stderr: str = ""
+    tree_mib: float = 0.0  # peak PSS of the process and its descendants (sampled)
+
+
+class TreeMemory(threading.Thread):
+    """The peak memory of a process and all its descendants together, as proportional set
+    size (PSS, from /proc/PID/smaps_rollup) sampled every `interval` seconds. `ru_maxrss`
+    is one process's peak and counts the pages a forked child shares with its parent in
+    both; PSS shares them out, so the sum is what the machine really holds. Linux only
+    (0 elsewhere); a peak shorter than the interval can be missed."""
+
+    def __init__(self, pid: int, interval: float = 0.25) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.peak = pid, interval, 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            self.peak = max(self.peak, sum(map(_pss, _descendants(self.pid))))
+            self._stop_event.wait(self.interval)
+
+    def stop(self) -> float:
+        self._stop_event.set()
+        self.join()
+        return self.peak / 2**20
+
+
+def _descendants(root: int) -> list[int]:
+    """`root` and every process under it (from the parent ids in /proc/*/stat)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 @dataclass
@@ -85,6 +143,8 @@ def run_measured(cmd: list[str], *, timeout: float | None = None) -> Run:
     ):
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err)
+        tree = TreeMemory(proc.pid)
+        tree.start()
         if timeout is None:
             _, status, usage = os.wait4(proc.pid, 0)
         else:
@@ -99,6 +159,7 @@ def run_measured(cmd: list[str], *, timeout: float | None = None) -> Run:
                     break
                 time.sleep(0.05)
         wall = time.perf_counter() - started
+        tree_mib = tree.stop()
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
@@ -109,6 +170,7 @@ def run_measured(cmd: list[str], *, timeout: float | None = None) -> Run:
             rc=proc.returncode,
             stdout=out.read(),
             stderr=err.read(),
+            tree_mib=tree_mib,
         )
 
 
@@ -118,6 +180,7 @@ def median_run(cmd: list[str], repeat: int, timeout: float | None = None) -> Run
         wall=statistics.median(r.wall for r in runs),
         cpu=statistics.median(r.cpu for r in runs),
         rss_mib=max(r.rss_mib for r in runs),
+        tree_mib=max(r.tree_mib for r in runs),
         rc=max(r.rc for r in runs),
         stdout=runs[-1].stdout,
         stderr=runs[-1].stderr,
@@ -176,7 +239,13 @@ def bench_size(name: str, args: argparse.Namespace, rep: Report) -> None:
     if "e2e" not in skip:
         rep.commands.append(shlex.join(["emulate", *score_cmd[1:]]))
         e2e = median_run(score_cmd, args.repeat, timeout)
-        raw["e2e"] = {"wall": e2e.wall, "cpu": e2e.cpu, "rss_mib": e2e.rss_mib, "rc": e2e.rc}
+        raw["e2e"] = {
+            "wall": e2e.wall,
+            "cpu": e2e.cpu,
+            "rss_mib": e2e.rss_mib,
+            "tree_pss_mib": e2e.tree_mib,
+            "rc": e2e.rc,
+        }
         if e2e.rc != 0:
             rep.add(name, "emulate score", f"FAILED rc={e2e.rc}: {e2e.stderr.strip()[-300:]}")
             e2e = None
@@ -184,7 +253,8 @@ def bench_size(name: str, args: argparse.Namespace, rep: Report) -> None:
             rep.add(
                 name,
                 "emulate score end to end",
-                f"{fmt_s(e2e.wall)} wall, {fmt_s(e2e.cpu)} CPU, peak {e2e.rss_mib:,.0f} MiB",
+                f"{fmt_s(e2e.wall)} wall, {fmt_s(e2e.cpu)} CPU, peak {e2e.rss_mib:,.0f} MiB"
+                f" (largest process), {e2e.tree_mib:,.0f} MiB (all processes, PSS)",
             )
     if "floor" not in skip and e2e is not None:
         read, _ = probe(["floor-read", *reports, *history], timeout)
@@ -274,11 +344,12 @@ def bench_size(name: str, args: argparse.Namespace, rep: Report) -> None:
         raw["score_us_per_person"] = per
         rep.add(name, "engine CPU per person", f"{per:.0f} µs")
     if "e2e" not in skip and e2e is not None and name == "country":
-        gib = e2e.rss_mib / 1024
+        # judged on the larger: one process's exact peak, or all processes' sampled PSS
+        gib = max(e2e.rss_mib, e2e.tree_mib) / 1024
         rep.add(
             name,
-            "country scale peak memory",
-            f"{gib:.2f} GiB",
+            "country scale peak memory (largest process; all processes, PSS)",
+            f"{gib:.2f} GiB ({e2e.rss_mib / 1024:.2f}; {e2e.tree_mib / 1024:.2f})",
             "target < 6 GiB",
             ratio_verdict(gib, 6, at_most=True),
         )
