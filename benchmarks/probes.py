@@ -3,6 +3,7 @@
     python -m benchmarks.probes floor-read  REPORT.xlsx...      # raw read, python-calamine
     python -m benchmarks.probes floor-write RESULTS.xlsx OUT     # same cells, fastest writer
     python -m benchmarks.probes stages RULES REPORT... [--history H...]
+    python -m benchmarks.probes memory RULES REPORT... [--history H...]
 
 `floor-read` reads every sheet of every workbook to Python values (what any reader must at
 least do). `floor-write` loads the cells of a results workbook `emulate score` wrote (not
@@ -13,10 +14,16 @@ are the I/O floor: no checks, no scoring, no styling.
 `stages` times the library calls of `emulate score` in one process: `load_rules`,
 `read_reports`, `score` (the engine alone, data in memory), `write_results_workbook`, and
 the canonical JSON.
+
+`memory` runs `load_rules`, `read_reports` and `score` (no outputs) and records, after each,
+the resident memory (VmRSS) and its peak during that stage (VmHWM, reset before scoring),
+plus the bytes of every frame of the `Intake` and of the `Result` column by column
+(`memory_usage(deep=True)`: an object shared by many rows counts once per row).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import resource
 import sys
@@ -153,18 +160,108 @@ def stages(rules_path: str, reports: list[str], history: list[str]) -> dict[str,
     return out
 
 
+def _memory_now() -> dict[str, float]:
+    """VmRSS and VmHWM of this process in MiB (Linux; ru_maxrss elsewhere)."""
+    status = Path("/proc/self/status")
+    if not status.exists():
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return {"rss_mib": peak, "hwm_mib": peak}
+    fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+    return {
+        "rss_mib": int(fields["VmRSS"].split()[0]) / 1024,
+        "hwm_mib": int(fields["VmHWM"].split()[0]) / 1024,
+    }
+
+
+def _reset_peak() -> None:
+    """Start VmHWM again from the current RSS (Linux), so that the next peak is one stage's."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def _frame_sizes(frames: dict[str, Any]) -> dict[str, Any]:
+    """Per frame: rows, MiB in all and MiB of each column, largest first. Objects count
+    once however many rows share them (`memory_usage(deep=True)` counts them per row)."""
+    out: dict[str, Any] = {}
+    for name, frame in frames.items():
+        columns = {
+            str(k): {"mib": round(_bytes(frame[k]) / 2**20, 1), "dtype": str(frame[k].dtype)}
+            for k in frame.columns
+        }
+        columns = dict(sorted(columns.items(), key=lambda kv: -kv[1]["mib"]))
+        total = sum(c["mib"] for c in columns.values()) + _bytes(frame.index) / 2**20
+        out[name] = {"rows": len(frame), "mib": round(total, 1), "columns": columns}
+    return out
+
+
+def _bytes(values: Any) -> int:
+    """Bytes held by a column or index: its buffers, plus each distinct Python object once
+    (tuples with their items)."""
+    import numpy as np
+    import pandas as pd
+
+    array = values.array if isinstance(values, (pd.Series, pd.Index)) else values
+    if isinstance(array, pd.Categorical):
+        return int(array.codes.nbytes) + _bytes(array.categories)
+    data = getattr(array, "_ndarray", None)
+    if data is None:
+        data = np.asarray(array) if not hasattr(array, "_data") else None
+    if data is None or data.dtype != object:
+        return int(array.nbytes)
+    seen: dict[int, Any] = {}
+    for value in data.tolist():
+        if id(value) not in seen:
+            seen[id(value)] = value
+            if isinstance(value, tuple):
+                for item in value:
+                    seen.setdefault(id(item), item)
+    return int(data.nbytes) + sum(sys.getsizeof(v) for v in seen.values())
+
+
+def memory(rules_path: str, reports: list[str], history: list[str]) -> dict[str, Any]:
+    import gc
+
+    from emulate.engine.run import score
+    from emulate.intake.read import read_reports
+    from emulate.rules.load import load_rules
+
+    out: dict[str, Any] = {"start": _memory_now()}
+    rules, out["load_rules_s"], _ = _timed(lambda: load_rules(rules_path))
+    out["after_load_rules"] = _memory_now()
+    held: dict[str, Any] = {}  # the intake, let go once scored
+    held["intake"], out["read_s"], _ = _timed(lambda: read_reports(reports, rules, history=history))
+    gc.collect()
+    out["after_read"] = _memory_now()
+    intake = held["intake"]
+    out["intake"] = _frame_sizes(
+        {"units": intake.units, "people": intake.people, "history": intake.history}
+    )
+    del intake
+    _reset_peak()
+    result, out["score_s"], _ = _timed(lambda: score(rules, held["intake"]))
+    gc.collect()
+    out["after_score"] = _memory_now()
+    out["result"] = _frame_sizes(
+        {"units": result.units, "people": result.people, "decisions": result.decisions}
+    )
+    held.clear()
+    gc.collect()
+    out["result_only"] = _memory_now()
+    return out
+
+
 def main(argv: list[str]) -> None:
     cmd, args = argv[0], argv[1:]
     if cmd == "floor-read":
         res = floor_read(args)
     elif cmd == "floor-write":
         res = floor_write(args[0], args[1])
-    elif cmd == "stages":
+    elif cmd in ("stages", "memory"):
         history: list[str] = []
         if "--history" in args:
             i = args.index("--history")
             args, history = args[:i], args[i + 1 :]
-        res = stages(args[0], args[1:], history)
+        res = (stages if cmd == "stages" else memory)(args[0], args[1:], history)
     else:
         raise SystemExit(f"unknown probe {cmd!r}")
     res["maxrss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

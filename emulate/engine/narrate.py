@@ -85,13 +85,6 @@ class Texts:
     codes: np.ndarray
     table: list[str]
 
-    def write(self, out: np.ndarray) -> None:
-        """The texts into `out` (an object array of the same length)."""
-        import numpy as np
-
-        texts = object_array_of([*self.table, ""])  # code -1: ""
-        np.take(texts, self.codes, out=out, mode="wrap")
-
 
 @dataclass
 class Reasons:

@@ -15,8 +15,8 @@ awarded title ids, rule-set order).
 `decisions`: one row per (subject, title) for every subject and every title of its scope,
 sorted by (`for` units first, title order in the rule set, subject id):
   `subject` str · `for` "people"|"units" · `title` str · `status` one of STATUSES ·
-  `rank` Int64 (place among the candidates of its quota pool by `order`; tied subjects share
-  the place; None without quota or when not a candidate) · `places` Int64 (quota size of the
+  `rank` Int32 (place among the candidates of its quota pool by `order`; tied subjects share
+  the place; None without quota or when not a candidate) · `places` Int32 (quota size of the
   pool; None without quota) · `pool` str|None (the `per` value) · `money` Decimal|None (paid
   for this decision after Decree 152 Art 49.5: a lower title in the same period pays 0) ·
   `reasons` tuple[str, ...] (in the result's language: each clause with the value seen and
@@ -24,6 +24,9 @@ sorted by (`for` units first, title order in the rule set, subject id):
   tuple[str, ...] (the other subjects tied at the cut, for `tie`) · `achievement` str (one
   line for the "Thành tích" column of nomination lists, e.g. "03 năm liên tục CSTĐCS
   2023–2025"; "" when nothing to say).
+  `for`, `title`, `status`, `achievement` and `basis` (when every title has one) are
+  categoricals of their texts, categories in text order (`engine.labels`): a byte or two per
+  row at country scale, where the frame has tens of millions of rows.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from emulate import __version__
 from emulate.diagnostics import Catalogue, Diagnostic, Lang, Where
 from emulate.engine.context import FrameContext, HistoryContext
 from emulate.engine.history import History
+from emulate.engine.labels import code_dtype, labelled
 from emulate.engine.money import Payments, prize_money
 from emulate.engine.narrate import (
     Narration,
@@ -277,8 +278,9 @@ class _Round(Narration):
 
     def run(self, options: dict[str, Any]) -> Result:
         self.decide()
-        decisions = self._decisions()
         self._checks()
+        self._let_go()
+        decisions = self._decisions()
         return Result(
             rules=self.rules,
             year=self.year,
@@ -298,6 +300,15 @@ class _Round(Narration):
             ),
             checks_failed=tuple(self.checks_failed),
         )
+
+    def _let_go(self) -> None:
+        """Drop what only deciding uses (past years, converted columns, explanation caches)
+        before the decisions frame, the largest of the result, is built."""
+        self.history = {}
+        self.store = {"units": {}, "people": {}}
+        self.statuses = {"units": {}, "people": {}}
+        self._names = {}
+        self._bases = {}
 
     def _apply_bands(self, scope: Scope) -> None:
         bands = self.compiled.bands.get(scope) or []
@@ -532,24 +543,28 @@ class _Round(Narration):
         total = sum(self.n[self.rules.titles[t].for_] for t in order)
         columns: dict[str, Any] = {
             c: np.empty(total, dtype=object)
-            for c in ("subject", "for", "title", "pool", "money", "reasons", "basis", "tied_with")
+            for c in ("subject", "pool", "money", "reasons", "tied_with")
         }
-        columns["achievement"] = np.empty(total, dtype=object)
+        # Labels as codes: per title into `order` (title, basis) and SCOPES, the status
+        # codes as decided, the achievements into `texts` (0: "").
+        title_code = np.empty(total, dtype=code_dtype(len(order)))
         status = np.empty(total, dtype=np.int8)
-        rank = np.full(total, -1, dtype=np.int64)
-        places = np.full(total, -1, dtype=np.int64)
+        achievement = np.empty(total, dtype=np.int32)
+        texts = [""]
+        rank = np.full(total, -1, dtype=np.int32)
+        places = np.full(total, -1, dtype=np.int32)
         start = 0
-        for tid in order:
+        for i, tid in enumerate(order):
             title = self.rules.titles[tid]
             scope = title.for_
             record = self.records[tid]
             stop = start + self.n[scope]
             part = slice(start, stop)
             columns["subject"][part] = self.frames[scope].index.to_numpy(dtype=object)
-            columns["for"][part] = scope
-            columns["title"][part] = tid
-            columns["basis"][part] = title.basis
-            record.achievement.write(columns["achievement"][part])
+            title_code[part] = i
+            said = record.achievement.codes
+            achievement[part] = np.where(said >= 0, said + len(texts), 0)
+            texts += record.achievement.table
             status[part] = record.status
             if record.rank is not None and record.places is not None:
                 rank[part] = record.rank
@@ -574,25 +589,24 @@ class _Round(Narration):
             del self.records[tid]  # written: its arrays can go
             start = stop
         record = None
-        names = object_array_of(list(STATUSES))
         subjects_are_text = all(
             pd.api.types.infer_dtype(self.frames[s].index, skipna=False) == "string"
             for s in {self.rules.titles[t].for_ for t in order}
         )
-        basis_is_text = all(isinstance(self.rules.titles[t].basis, str) for t in order)
+        scopes = [self.rules.titles[t].for_ for t in order]
         frame: dict[str, Any] = {
             "subject": _text_column(columns.pop("subject"), subjects_are_text),
-            "for": _text_column(columns.pop("for")),
-            "title": _text_column(columns.pop("title")),
-            "status": _text_column(names[status]),
+            "for": labelled(title_code, scopes),
+            "title": labelled(title_code, order),
+            "status": labelled(status, STATUSES),
             "rank": pd.arrays.IntegerArray(rank, rank < 0),
             "places": pd.arrays.IntegerArray(places, places < 0),
             "pool": _text_column(columns.pop("pool"), pools_are_text),
             "money": _objects(columns.pop("money")),
             "reasons": _objects(columns.pop("reasons")),
-            "basis": _text_column(columns.pop("basis"), basis_is_text),
+            "basis": labelled(title_code, [self.rules.titles[t].basis for t in order]),
             "tied_with": _objects(columns.pop("tied_with")),
-            "achievement": _text_column(columns.pop("achievement")),
+            "achievement": labelled(achievement, texts),
         }
         return pd.DataFrame(frame, copy=False)[list(DECISION_COLUMNS)]
 
