@@ -14,6 +14,7 @@ one after the other; the bytes are the same either way.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 import os
 import sys
@@ -132,11 +133,15 @@ class _Forked:
         self.path = path
         self.receive, send = context.Pipe(duplex=False)
         _FORKED_RESULT = result
+        # Objects alive now are left out of the child's garbage collections: a collection
+        # writes to every object it visits, and each write copies a shared page.
+        gc.freeze()
         try:
             self.child = context.Process(target=_child, args=(send, path), daemon=True)
             self.child.start()
         finally:
             _FORKED_RESULT = None
+            gc.unfreeze()
         send.close()
         self.done: Canonical | None = None
 
