@@ -222,13 +222,28 @@ def _cells(
     ]
 
 
+@dataclass(frozen=True)
+class Lazy:
+    """A table's values made a slice of rows at a time, as they are written: `fetch(start,
+    stop)` gives the columns of rows start..stop. At country scale a sheet of millions of
+    rows then never exists as lists of cells."""
+
+    n_rows: int
+    fetch: Callable[[int, int], Sequence[Sequence[Any]]]
+
+    def part(self, start: int, stop: int) -> Lazy:
+        """Rows start..stop of this table."""
+        return Lazy(stop - start, lambda a, b: self.fetch(start + a, start + b))
+
+
 @dataclass
 class Table:
     """Rows of a sheet to splice: the values column by column (row `first_row` onwards,
-    1-based), each column's format, and how a format gives its xf index (looked up when the
-    rows are rendered, after the workbook has numbered its formats)."""
+    1-based) or a `Lazy` source of them, each column's format, and how a format gives its
+    xf index (looked up when the rows are rendered, after the workbook has numbered its
+    formats)."""
 
-    columns: Sequence[Sequence[Any]]
+    columns: Sequence[Sequence[Any]] | Lazy
     styles: Sequence[Any]
     xf_of: Callable[[Any], int | None]
     first_row: int = 2
@@ -236,19 +251,26 @@ class Table:
 
     @property
     def n_rows(self) -> int:
+        if isinstance(self.columns, Lazy):
+            return self.columns.n_rows
         return len(self.columns[0]) if self.columns else 0
+
+    def _slice(self, start: int, stop: int) -> Sequence[Sequence[Any]]:
+        if isinstance(self.columns, Lazy):
+            return self.columns.fetch(start, stop)
+        return [values[start:stop] for values in self.columns]
 
     def chunks(self) -> Iterator[str]:
         """The `<row>` elements as text, `ROWS_PER_CHUNK` rows at a time."""
         n = self.n_rows
+        converters = self.converters or [None] * len(self.styles)
         for start in range(0, n, ROWS_PER_CHUNK):
             stop = min(start + ROWS_PER_CHUNK, n)
             first = self.first_row + start
-            converters = self.converters or [None] * len(self.columns)
             cols = [
-                _cells(values[start:stop], j, first, self.xf_of(style), self.xf_of, convert)
+                _cells(values, j, first, self.xf_of(style), self.xf_of, convert)
                 for j, (values, style, convert) in enumerate(
-                    zip(self.columns, self.styles, converters, strict=True)
+                    zip(self._slice(start, stop), self.styles, converters, strict=True)
                 )
             ]
             yield "".join(
@@ -260,7 +282,7 @@ class Table:
 
     def dimension(self) -> bytes:
         last_row = max(self.first_row + self.n_rows - 1, 1)
-        return f'<dimension ref="A1:{xl_col_to_name(len(self.columns) - 1)}{last_row}"/>'.encode()
+        return f'<dimension ref="A1:{xl_col_to_name(len(self.styles) - 1)}{last_row}"/>'.encode()
 
 
 def splice(

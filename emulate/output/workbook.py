@@ -39,7 +39,7 @@ from emulate.output.resultjson import (
     is_missing,
     sorted_diagnostics,
 )
-from emulate.output.sheetxml import Styled, Table, distinct_map, splice
+from emulate.output.sheetxml import Lazy, Styled, Table, distinct_map, splice
 from emulate.text import collation_key, name_sort_key
 
 if TYPE_CHECKING:
@@ -397,15 +397,17 @@ class _Book:
         self,
         name: str,
         columns: Sequence[Column],
-        data: Sequence[Sequence[Any]],
+        data: Sequence[Sequence[Any]] | Lazy,
         *,
         freeze: str = "A2",
     ) -> list[Worksheet]:
         """A sheet (continued on "<name> (2)", ... past Excel's row limit) with a styled
         header, frozen panes, an autofilter and fitted widths, from the values of each column
-        (`data`, column by column). Returns the sheets."""
-        n = len(data[0]) if data else 0
-        widths = _widths(columns, list(zip(*(d[:SAMPLE] for d in data), strict=True)))
+        (`data`, column by column, or made as written). Returns the sheets."""
+        lazy = isinstance(data, Lazy)
+        n = data.n_rows if lazy else (len(data[0]) if data else 0)
+        sample = data.fetch(0, min(n, SAMPLE)) if lazy else [d[:SAMPLE] for d in data]
+        widths = _widths(columns, list(zip(*sample, strict=True)))
         converters = [self.converter(c) for c in columns]
         styles = [None if c.style == _PLAIN else self.format(c.style) for c in columns]
         per_sheet = MAX_ROWS - 1
@@ -415,8 +417,9 @@ class _Book:
             ws.freeze_panes(freeze)
             self.header_row(ws, (c.header for c in columns))
             stop = min(start + per_sheet, n)
+            part = data.part(start, stop) if lazy else [d[start:stop] for d in data]
             self._tables[f"xl/worksheets/sheet{ws.index + 1}.xml"] = Table(
-                [d[start:stop] for d in data], styles, _xf_index, converters=converters
+                part, styles, _xf_index, converters=converters
             )
             ws.autofilter(0, 0, stop - start, len(columns) - 1)
             sheets.append(ws)
@@ -535,6 +538,11 @@ def _take(values: Sequence[Any], order: Sequence[int]) -> list[Any]:
     return [values[i] for i in order]
 
 
+def _values_at(frame: pd.DataFrame, key: str, rows: np.ndarray) -> list[Any]:
+    """`_values` of the given rows only."""
+    return frame[key].iloc[rows].tolist() if key in frame.columns else [None] * len(rows)
+
+
 def _codes(values: Sequence[str], key: Callable[[str], Any] | None = None) -> np.ndarray:
     """Each value's place among the distinct values sorted by `key` (code points without
     one): small integers to sort rows by."""
@@ -542,11 +550,11 @@ def _codes(values: Sequence[str], key: Callable[[str], Any] | None = None) -> np
     return np.fromiter(map(ranks.__getitem__, values), dtype=np.int64, count=len(values))
 
 
-def _lexorder(*keys: np.ndarray) -> list[int]:
+def _lexorder(*keys: np.ndarray) -> np.ndarray:
     """Row numbers sorted by `keys`, the first the most significant (stable)."""
     if not keys or not len(keys[0]):
-        return []
-    return np.lexsort(keys[::-1]).tolist()
+        return np.zeros(0, dtype=np.intp)
+    return np.lexsort(keys[::-1])
 
 
 def _positions(titles: Sequence[Any], rules: RuleSet) -> np.ndarray:
@@ -560,7 +568,7 @@ def _positions(titles: Sequence[Any], rules: RuleSet) -> np.ndarray:
 
 def _lookup(
     result: Result, scopes: Sequence[str], ids: Sequence[str], column: dict[str, str]
-) -> list[Any]:
+) -> np.ndarray:
     """For each (scope, id) row, the subject's value in `column[scope]` of its frame (None
     when missing or when the frame has no such column)."""
     import pandas as pd
@@ -578,7 +586,7 @@ def _lookup(
         index = pd.Index(frame["id"].astype(str).to_numpy(dtype=object))
         found = index.get_indexer(wanted[rows])
         out[rows] = np.where(found >= 0, values[found], None)
-    return out.tolist()
+    return out
 
 
 # -- sheets -------------------------------------------------------------------------------
@@ -798,16 +806,25 @@ def _people(book: _Book, result: Result, lang: Lang) -> None:
         _codes([str(n or "") for n in names], name_sort_key),
         _codes([str(i) for i in ids]),
     )
-    data = [
-        _take(ids, order),
-        _opts(_take(names, order)),
-        _opts(_take(units, order)),
-        _opts(_take(_values(frame, "unit_name"), order)),
-        _opts(_take(_values(frame, "level"), order)),
-        *(_field_values(_take(_values(frame, k), order), s, lang) for k, s in declared.items()),
-        *(_opts(_take(_values(frame, k), order)) for k in pkeys),
-        _title_names(_take(_values(frame, "titles"), order), rules),
-    ]
+
+    def fetch(start: int, stop: int) -> list[list[Any]]:
+        rows = order[start:stop]
+
+        def at(key: str) -> list[Any]:
+            return _values_at(frame, key, rows)
+
+        return [
+            at("id"),
+            _opts(at("name")),
+            _opts(at("unit")),
+            _opts(at("unit_name")),
+            _opts(at("level")),
+            *(_field_values(at(k), s, lang) for k, s in declared.items()),
+            *(_opts(at(k)) for k in pkeys),
+            _title_names(at("titles"), rules),
+        ]
+
+    data = Lazy(len(order), fetch)
     book.table(labels.pick(SHEETS["people"], lang), columns, data, freeze="C2")
 
 
@@ -851,28 +868,27 @@ def _title_label(rules: RuleSet) -> Callable[[Any], Any]:
 def _nominations(book: _Book, result: Result, lang: Lang) -> None:
     rules = result.rules
     d = result.decisions
-    chosen = d[d["status"].isin(["awarded", "tie"])]
-    scopes, titles = _values(chosen, "for"), _values(chosen, "title")
-    ids = [str(i) for i in _values(chosen, "subject")]
-    units = np.asarray(scopes, dtype=object) == "units"
+    chosen = np.flatnonzero(d["status"].isin(["awarded", "tie"]).to_numpy())
+    scopes = d["for"].iloc[chosen].to_numpy(dtype=object)
+    titles = d["title"].iloc[chosen].to_numpy(dtype=object)
+    ids = d["subject"].iloc[chosen].astype(str).to_numpy(dtype=object)
+    units = scopes == "units"
     names = _lookup(result, scopes, ids, {"units": "name", "people": "name"})
+    affiliation = _lookup(result, scopes, ids, {"units": "cluster", "people": "unit"})
     # the order of the official lists: units, then people; titles before other awards, in
     # rule-set order; by cluster (units) or unit (people); units by name, people by given
     # name first; then id
-    affiliation = _lookup(result, scopes, ids, {"units": "cluster", "people": "unit"})
-    shown_names = [str(n or "") for n in names]
-    name_codes = np.where(
-        units, _codes(shown_names, collation_key), _codes(shown_names, name_sort_key)
-    )
+    shown_names = [str(n or "") for n in names.tolist()]
     is_title = {tid for tid, t in rules.titles.items() if t.kind == "title"}
-    rows = _lexorder(
+    order = _lexorder(
         ~units,
         np.fromiter((t not in is_title for t in titles), dtype=bool, count=len(titles)),
         _positions(titles, rules),
-        _codes(["" if a is None else str(a) for a in affiliation], collation_key),
-        name_codes,
-        _codes(ids),
+        _codes(["" if a is None else str(a) for a in affiliation.tolist()], collation_key),
+        np.where(units, _codes(shown_names, collation_key), _codes(shown_names, name_sort_key)),
+        _codes(ids.tolist()),
     )
+    del shown_names
     columns = [
         Column(_w("no", lang)),
         Column(_w("for", lang)),
@@ -885,29 +901,34 @@ def _nominations(book: _Book, result: Result, lang: Lang) -> None:
         Column(_w("basis", lang), wrap=True, width=40),
         Column(_w("money", lang), fmt=FMT_MONEY),
     ]
-    cluster = _lookup(result, scopes, ids, {"units": "cluster"})
-    unit_name = _lookup(result, scopes, ids, {"people": "unit_name"})
-    where = [
-        c if u else (n or a)
-        for u, c, n, a in zip(units.tolist(), cluster, unit_name, affiliation, strict=True)
-    ]
-    scope_label = {s: labels.scope(s, lang) for s in set(scopes)}
+    # where: a unit's cluster; a person's unit by name (by id without one)
+    where = _lookup(result, scopes, ids, {"units": "cluster", "people": "unit_name"})
+    named = np.fromiter(map(bool, where.tolist()), dtype=bool, count=len(where))
+    where = np.where(units | named, where, affiliation)
+    scope_label = {s: labels.scope(s, lang) for s in set(scopes.tolist())}
     status_label = {s: labels.status(s, lang) for s in ("awarded", "tie")}
     title_label = _title_label(rules)
-    achievements = _take(_values(chosen, "achievement"), rows)
-    data = [
-        list(range(1, len(rows) + 1)),
-        [scope_label[scopes[k]] for k in rows],
-        [title_label(titles[k]) for k in rows],
-        _take(ids, rows),
-        _opts(_take(names, rows)),
-        _opts(_take(where, rows)),
-        [status_label[s] for s in _take(_values(chosen, "status"), rows)],
-        [v or None for v in _opts(achievements)],
-        list(map(_basis(rules), _take(_values(chosen, "basis"), rows))),
-        _opts(_take(_values(chosen, "money"), rows)),
-    ]
-    book.table(labels.pick(SHEETS["nominations"], lang), columns, data, freeze="E2")
+    basis = _basis(rules)
+
+    def fetch(start: int, stop: int) -> list[list[Any]]:
+        rows = order[start:stop]
+        at = chosen[rows]
+        return [
+            list(range(start + 1, stop + 1)),
+            [scope_label[s] for s in scopes[rows].tolist()],
+            [title_label(t) for t in titles[rows].tolist()],
+            ids[rows].tolist(),
+            _opts(names[rows].tolist()),
+            _opts(where[rows].tolist()),
+            [status_label[s] for s in _values_at(d, "status", at)],
+            [v or None for v in _opts(_values_at(d, "achievement", at))],
+            list(map(basis, _values_at(d, "basis", at))),
+            _opts(_values_at(d, "money", at)),
+        ]
+
+    book.table(
+        labels.pick(SHEETS["nominations"], lang), columns, Lazy(len(order), fetch), freeze="E2"
+    )
 
 
 def _explanations(book: _Book, result: Result, lang: Lang, every: bool) -> None:
@@ -916,13 +937,11 @@ def _explanations(book: _Book, result: Result, lang: Lang, every: bool) -> None:
     `emulate explain` gives them from the hidden JSON, which holds every decision."""
     rules = result.rules
     d = result.decisions
-    if not every:
-        d = d[d["status"] != "ineligible"]
-    scopes, ids, titles = (_values(d, k) for k in ("for", "subject", "title"))
-    ids = [str(i) for i in ids]
-    rows = _lexorder(
-        np.asarray(scopes, dtype=object) != "units", _positions(titles, rules), _codes(ids)
-    )
+    shown = np.arange(len(d)) if every else np.flatnonzero((d["status"] != "ineligible").to_numpy())
+    scopes = d["for"].iloc[shown].to_numpy(dtype=object)
+    titles = d["title"].iloc[shown].to_numpy(dtype=object)
+    ids = d["subject"].iloc[shown].astype(str).to_numpy(dtype=object)
+    order = _lexorder(scopes != "units", _positions(titles, rules), _codes(ids.tolist()))
     columns = [
         Column(_w("for", lang)),
         Column(_w("subject_id", lang)),
@@ -947,23 +966,31 @@ def _explanations(book: _Book, result: Result, lang: Lang, every: bool) -> None:
             joined[key] = "\n".join(str(x) for x in value)
         return joined[key]
 
-    scope_label = {s: labels.scope(s, lang) for s in set(scopes)}
-    status_label = {s: labels.status(s, lang) for s in set(_values(d, "status"))}
+    scope_label = {s: labels.scope(s, lang) for s in set(scopes.tolist())}
+    status_label = {s: labels.status(s, lang) for s in set(d["status"].iloc[shown].tolist())}
     title_label = _title_label(rules)
-    data = [
-        [scope_label[scopes[k]] for k in rows],
-        _take(ids, rows),
-        _opts(_take(names, rows)),
-        [title_label(titles[k]) for k in rows],
-        [status_label[s] for s in _take(_values(d, "status"), rows)],
-        _opts(_take(_values(d, "rank"), rows)),
-        _opts(_take(_values(d, "places"), rows)),
-        _opts(_take(_values(d, "pool"), rows)),
-        list(map(reasons, _take(_values(d, "reasons"), rows))),
-        list(map(_basis(rules), _take(_values(d, "basis"), rows))),
-        _opts(_take(_values(d, "money"), rows)),
-    ]
-    book.table(labels.pick(SHEETS["explanations"], lang), columns, data, freeze="D2")
+    basis = _basis(rules)
+
+    def fetch(start: int, stop: int) -> list[list[Any]]:
+        rows = order[start:stop]
+        at = shown[rows]
+        return [
+            [scope_label[s] for s in scopes[rows].tolist()],
+            ids[rows].tolist(),
+            _opts(names[rows].tolist()),
+            [title_label(t) for t in titles[rows].tolist()],
+            [status_label[s] for s in _values_at(d, "status", at)],
+            _opts(_values_at(d, "rank", at)),
+            _opts(_values_at(d, "places", at)),
+            _opts(_values_at(d, "pool", at)),
+            list(map(reasons, _values_at(d, "reasons", at))),
+            list(map(basis, _values_at(d, "basis", at))),
+            _opts(_values_at(d, "money", at)),
+        ]
+
+    book.table(
+        labels.pick(SHEETS["explanations"], lang), columns, Lazy(len(order), fetch), freeze="D2"
+    )
 
 
 def _diagnostics(book: _Book, result: Result, lang: Lang) -> None:
