@@ -222,3 +222,22 @@ def test_never_over_an_input(tmp_path, monkeypatch):
     with pytest.raises(EmulateError):
         write_results_workbook(make_result(), "bao-cao-p01.xlsx")
     assert (tmp_path / "bao-cao-p01.xlsx").read_bytes() == b"report"
+
+
+def test_long_tables_continue_on_numbered_sheets(tmp_path, monkeypatch, book):
+    """Past Excel's row limit a table goes on in "<name> (2)"…, each with its header, the
+    rows in the same order; rows are made a slice at a time (chunks smaller than a sheet)."""
+    from emulate.output import sheetxml, workbook
+
+    monkeypatch.setattr(workbook, "MAX_ROWS", 3)  # two rows a sheet under the header
+    monkeypatch.setattr(sheetxml, "ROWS_PER_CHUNK", 1)
+    path = tmp_path / "dai.xlsx"
+    write_results_workbook(make_result(), path, now=NOW)
+    split = load_workbook(path)
+    whole = _rows(book["Cá nhân"])
+    parts = ["Cá nhân", "Cá nhân (2)", "Cá nhân (3)"]
+    assert [name for name in split.sheetnames if name.startswith("Cá nhân")] == parts
+    for name in parts:
+        assert _rows(split[name])[0] == whole[0]
+    assert [r for name in parts for r in _rows(split[name])[1:]] == whole[1:]
+    assert split["Đề nghị (2)"]["A2"].value == 3  # numbering goes on across sheets
