@@ -199,8 +199,11 @@ def test_streamed_json_is_byte_identical(monkeypatch, slice_rows):
 
     result = make_result()
     expected = dumps_canonical(result_to_document(result))
-    # decisions in any row order, encoded a few at a time
-    result.decisions = result.decisions.sample(frac=1, random_state=3).reset_index(drop=True)
+    # units, people and decisions in any row order, encoded a few at a time
+    for scope in ("units", "people", "decisions"):
+        frame = getattr(result, scope).sample(frac=1, random_state=3)
+        setattr(result, scope, frame.reset_index(drop=True))
+    result.diagnostics = result.diagnostics[::-1]
     monkeypatch.setattr(streaming, "SLICE", slice_rows)
     out = io.BytesIO()
     carried = streaming.write_canonical(result, out)

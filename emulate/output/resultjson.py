@@ -2,7 +2,10 @@
 
 `result_to_document` turns a `Result` into plain JSON data; `dumps_canonical` gives its bytes
 (sorted keys, decimals as plain strings, NFC, no timestamps), so the same inputs give the same
-bytes and the same SHA-256 whatever the row order, file order or hash seed. `load_result`
+bytes and the same SHA-256 whatever the row order, file order or hash seed. What a record of
+`units`, `people` or `decisions` holds and the order of the records (`subject_layout`,
+`decision_layout`, `subject_order`, `decision_order`) are shared with
+`emulate.output.canonical`, which writes the same bytes without building the records. `load_result`
 (re-exported from `emulate.resultdoc`) reads the document back from a `--json` file or from the
 hidden sheet of a results workbook; `emulate explain` and `emulate export` build on it.
 """
@@ -17,7 +20,8 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -26,6 +30,7 @@ from emulate.engine.explain import describe_quota
 from emulate.resultdoc import CARRIER_MARK, FORMAT, SHEET, load_result, sniff
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from emulate.engine.result import Result
@@ -78,6 +83,8 @@ def is_missing(value: Any) -> bool:
 
 def to_json_value(value: Any) -> Any:
     """A frame value as JSON data (see the module docstring of docs/result-format.md)."""
+    if value.__class__ is str:  # the usual case first
+        return unicodedata.normalize("NFC", value)
     if is_missing(value):
         return None
     if isinstance(value, str):
@@ -111,23 +118,81 @@ def to_json_value(value: Any) -> Any:
 # -- the document -------------------------------------------------------------------------
 
 
-def _points_columns(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
-    groups = [c for c in frame.columns if isinstance(c, str) and c.startswith("group:")]
-    items = [c for c in frame.columns if isinstance(c, str) and c.startswith("item:")]
-    return groups, items
+@dataclass(frozen=True)
+class Column:
+    """A value of every record, from the frame's column at `position` (None: no such column,
+    every value `convert(None)`), as JSON data by `convert`."""
+
+    position: int | None
+    convert: Callable[[Any], Any] = to_json_value
 
 
-def _column_of(frame: pd.DataFrame) -> Callable[[str], list[Any]]:
-    """Column name → its values as `to_dict("records")` sees them (the last column of a
-    duplicated name; None for every row when absent)."""
-    position = {name: j for j, name in enumerate(frame.columns)}
-    n = len(frame)
+# What a record holds: key (as the document writes it) → its value, or a nested record.
+Layout = dict[str, "Column | Layout"]
 
-    def column(name: str) -> list[Any]:
-        j = position.get(name)
-        return [None] * n if j is None else frame.iloc[:, j].tolist()
 
-    return column
+def _layout(entries: Iterable[tuple[Any, Column | Layout]]) -> Layout:
+    """Keys as `to_json_value` leaves them; a repeated key keeps its last value, as a dict
+    built from the pairs would."""
+    return {str(to_json_value(key)): value for key, value in entries}
+
+
+def _positions(frame: pd.DataFrame) -> dict[Any, int]:
+    """Column name → position; a duplicated name is its last column, as `to_dict` sees it."""
+    return {name: j for j, name in enumerate(frame.columns)}
+
+
+def _titles_json(titles: Any) -> list[str]:
+    return [] if is_missing(titles) else [to_json_value(str(t)) for t in titles]
+
+
+def subject_layout(
+    frame: pd.DataFrame, rules: RuleSet, scope: Literal["people", "units"]
+) -> Layout:
+    """A `units` or `people` record: built-ins, declared fields, points, rank, titles."""
+    position = _positions(frame)
+
+    def column(name: str, convert: Callable[[Any], Any] = to_json_value) -> Column:
+        return Column(position.get(name), convert)
+
+    entries: list[tuple[Any, Column | Layout]] = [
+        (f, column(f)) for f in rules.fields(scope) if f in position
+    ]
+    if scope == "people" and "unit_name" in position:
+        entries.append(("unit_name", column("unit_name")))
+    if rules.subject(scope).score:
+        entries.append(("score", column("score")))
+        for key, prefix in (("groups", "group:"), ("items", "item:")):
+            names = [c for c in frame.columns if isinstance(c, str) and c.startswith(prefix)]
+            entries.append((key, _layout((c[len(prefix) :], column(c)) for c in names)))
+        entries += [(adj, column(adj)) for adj in ("bonus", "penalty") if adj in position]
+    if scope == "units":
+        entries.append(("rank", column("rank")))
+    entries.append(("titles", column("titles", _titles_json)))
+    return _layout(entries)
+
+
+def _list_or_empty(value: Any) -> Any:
+    return to_json_value(value) or []
+
+
+def _text_or_empty(value: Any) -> Any:
+    converted = to_json_value(value)
+    return "" if converted is None else converted
+
+
+def decision_layout(frame: pd.DataFrame) -> Layout:
+    """A `decisions` record: the decision columns; no reasons or tied subjects give [], no
+    achievement ""."""
+    from emulate.engine.result import DECISION_COLUMNS
+
+    position = _positions(frame)
+    special = {
+        "reasons": _list_or_empty,
+        "tied_with": _list_or_empty,
+        "achievement": _text_or_empty,
+    }
+    return {c: Column(position.get(c), special.get(c, to_json_value)) for c in DECISION_COLUMNS}
 
 
 # Types whose equal values always give equal JSON, so that conversions can be memoised by
@@ -135,6 +200,10 @@ def _column_of(frame: pd.DataFrame) -> Callable[[str], list[Any]]:
 # instants in two time zones are equal values with different texts.
 _MEMO_TYPES = frozenset({str, int, bool, Decimal, type(None)})
 _NUMBERS = frozenset({int, bool, Decimal})
+# Also safe to share by equality when found by pandas (NaN is missing there), dates with no
+# time; tuples only of text (checked on the distinct values).
+_SHAREABLE_NUMBERS = _NUMBERS | {float}
+_SHAREABLE = _MEMO_TYPES | {float, dt.date, tuple}
 
 
 def convert_column(values: list[Any], convert: Callable[[Any], Any] = to_json_value) -> list[Any]:
@@ -178,89 +247,101 @@ def convert_column(values: list[Any], convert: Callable[[Any], Any] = to_json_va
     return out
 
 
-def _nfc_keys(keys: list[str]) -> bool:
-    return all(isinstance(k, str) and unicodedata.is_normalized("NFC", k) for k in keys)
+def distinct_values(values: pd.Series) -> tuple[np.ndarray, list[Any]]:
+    """Each value's code (-1: missing) and the distinct values the codes point to, found by
+    pandas' hash table. Values share a code only where equal values are always written alike
+    (see `_MEMO_TYPES`; floats and dates too, tuples of text); otherwise each row is a value
+    of its own."""
+    import numpy as np
+    import pandas as pd
+
+    dtype = values.dtype
+    array: Any = values
+    tuples = False
+    if pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):
+        array = values.to_numpy(dtype=object)
+        classes = set(map(type, array.tolist()))
+        missing = {type(pd.NA), type(pd.NaT)}
+        if not classes <= _SHAREABLE | missing or len(classes & _SHAREABLE_NUMBERS) > 1:
+            return np.arange(len(array)), array.tolist()
+        tuples = tuple in classes
+    elif pd.api.types.is_string_dtype(dtype):  # pandas hashes objects twice as fast
+        array = values.to_numpy(dtype=object)
+    try:
+        codes, uniques = pd.factorize(array, use_na_sentinel=True)
+    except TypeError:  # a signalling NaN cannot be hashed
+        return np.arange(len(values)), values.tolist()
+    distinct = uniques.tolist()
+    if tuples and any(t.__class__ is tuple and not _all_text(t) for t in distinct):
+        return np.arange(len(values)), values.tolist()
+    return codes, distinct
 
 
-def _records(keys: list[str], columns: list[list[Any]], n: int) -> list[dict[str, Any]]:
-    """One dict per row from converted columns (keys in this order, a repeated key keeping its
-    first place and its last value), with keys as `to_json_value` leaves them."""
-    rows = zip(*columns) if columns else ((),) * n  # columns of n values each
-    records = [dict(zip(keys, row)) for row in rows]
-    if not _nfc_keys(keys):
-        records = [to_json_value(r) for r in records]
-    return records
+def _all_text(values: tuple[Any, ...]) -> bool:
+    return all(x.__class__ is str for x in values)
 
 
-def _titles_json(titles: Any) -> list[str]:
-    return [] if is_missing(titles) else [to_json_value(str(t)) for t in titles]
+def _rank(frame: pd.DataFrame, column: Column | Layout, key: Callable[[Any], Any]) -> np.ndarray:
+    """Each row's place among the sorted distinct `key`s of its column's JSON values; equal
+    keys share a place."""
+    import numpy as np
+
+    if not isinstance(column, Column):
+        raise TypeError(f"not a column: {column!r}")
+    if column.position is None:
+        return np.zeros(len(frame), dtype=np.int64)
+    codes, distinct = distinct_values(frame.iloc[:, column.position])
+    keys = [key(column.convert(v)) for v in distinct]
+    keys.append(key(column.convert(None)))  # code -1: missing
+    place = {k: i for i, k in enumerate(sorted(set(keys)))}
+    return np.fromiter(map(place.__getitem__, keys), np.int64, len(keys))[codes]
 
 
-def _subjects(
-    frame: pd.DataFrame, rules: RuleSet, scope: Literal["people", "units"]
-) -> list[dict[str, Any]]:
-    """One record per row: built-ins, declared fields, points, rank, titles; sorted by id.
+def subject_order(frame: pd.DataFrame, layout: Layout) -> np.ndarray:
+    """Row positions sorted as the document lists subjects: by id as text; ties keep frame
+    order."""
+    import numpy as np
 
-    Built column by column (each distinct value of a column converted once), then zipped."""
-    fields = [f for f in rules.fields(scope) if f in frame.columns]
-    extra = ["unit_name"] if scope == "people" and "unit_name" in frame.columns else []
-    has_points = bool(rules.subject(scope).score)
-    groups, items = _points_columns(frame)
-    column = _column_of(frame)
-    n = len(frame)
-    keys: list[str] = [*fields, *extra]
-    columns = [convert_column(column(name)) for name in keys]
-    if has_points:
-        keys.append("score")
-        columns.append(convert_column(column("score")))
-        for key, prefix, names in (("groups", "group:", groups), ("items", "item:", items)):
-            keys.append(key)
-            inner = [name[len(prefix) :] for name in names]
-            columns.append(_records(inner, [convert_column(column(c)) for c in names], n))
-        for adj in ("bonus", "penalty"):
-            if adj in frame.columns:
-                keys.append(adj)
-                columns.append(convert_column(column(adj)))
-    if scope == "units":
-        keys.append("rank")
-        columns.append(convert_column(column("rank")))
-    keys.append("titles")
-    columns.append(convert_column(column("titles"), _titles_json))
-    records = _records(keys, columns, n)
-    records.sort(key=lambda r: str(r["id"]))
-    return records
+    return np.argsort(_rank(frame, layout["id"], str), kind="stable")
 
 
-def _decisions(frame: pd.DataFrame, rules: RuleSet) -> list[dict[str, Any]]:
-    from emulate.engine.result import DECISION_COLUMNS
+def decision_order(frame: pd.DataFrame, rules: RuleSet, layout: Layout) -> np.ndarray:
+    """Row positions sorted as the document lists decisions: units first, then by the
+    title's place in the rule set, title id, subject id (as text); ties keep frame order."""
+    import numpy as np
 
-    position = {tid: i for i, tid in enumerate(rules.titles)}
-    column = _column_of(frame)
-    columns: list[list[Any]] = []
-    for c in DECISION_COLUMNS:
-        converted = convert_column(column(c))
-        if c in ("reasons", "tied_with"):
-            converted = [v or [] for v in converted]
-        elif c == "achievement":
-            converted = ["" if v is None else v for v in converted]
-        columns.append(converted)
-    out = _records(list(DECISION_COLUMNS), columns, len(frame))
-    # Sorted by (units first, title order, title, subject), the key taken column-wise; a
-    # stable sort of the positions, so equal keys keep frame order as sorting records would.
-    subjects, fors, titles = (
-        columns[DECISION_COLUMNS.index(c)] for c in ("subject", "for", "title")
-    )
-    last = len(position)
-    keys = list(
-        zip(
-            [f != "units" for f in fors],
-            [position.get(t, last) for t in titles],
-            map(str, titles),
-            map(str, subjects),
+    place = {tid: i for i, tid in enumerate(rules.titles)}
+    last = len(place)
+    return np.lexsort(  # last key first; stable, so equal keys keep frame order
+        (
+            _rank(frame, layout["subject"], str),
+            _rank(frame, layout["title"], lambda t: (place.get(t, last), str(t))),
+            _rank(frame, layout["for"], lambda f: f != "units"),
         )
     )
-    order = sorted(range(len(out)), key=keys.__getitem__)
-    return [out[i] for i in order]
+
+
+def records(frame: pd.DataFrame, layout: Layout, rows: np.ndarray) -> list[dict[str, Any]]:
+    """One dict per row position of `rows`, as `layout` says, built column by column (each
+    distinct value of a column converted once)."""
+    n = len(rows)
+
+    def build(layout: Layout) -> list[dict[str, Any]]:
+        columns = []
+        for spec in layout.values():
+            if isinstance(spec, Column):
+                if spec.position is None:
+                    values = [None] * n
+                else:
+                    values = frame.iloc[rows, spec.position].tolist()
+                columns.append(convert_column(values, spec.convert))
+            else:
+                columns.append(build(spec))
+        return (
+            [dict(zip(layout, row)) for row in zip(*columns)] if columns else [{} for _ in range(n)]
+        )
+
+    return build(layout)
 
 
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")
@@ -291,10 +372,10 @@ def sorted_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return sorted(diagnostics, key=_diagnostic_key)
 
 
-@_gc_paused
-def result_to_document(result: Result, *, decisions: bool = True) -> dict[str, Any]:
-    """The canonical document of a result (JSON data only: str, int, bool, None, list, dict);
-    without `decisions`, its `decisions` list is left empty."""
+def document_head(result: Result) -> dict[str, Any]:
+    """The canonical document without what grows with the subjects: its `units`, `people`,
+    `decisions` and `diagnostics` lists are left empty (`emulate.output.canonical` streams
+    them)."""
     from emulate import __version__
 
     rules = result.rules
@@ -345,17 +426,23 @@ def result_to_document(result: Result, *, decisions: bool = True) -> dict[str, A
         "options": to_json_value(prov.options),
         "levels": dict(rules.levels),
         "titles": titles,
-        "units": [],
-        "people": [],
-        "decisions": [],
-        "diagnostics": [d.as_dict(lang) for d in sorted_diagnostics(result.diagnostics)],
     }
-    out = to_json_value(doc)
-    # Built already as `to_json_value` leaves them: not walked a second time.
-    out["units"] = _subjects(result.units, rules, "units")
-    out["people"] = _subjects(result.people, rules, "people")
-    if decisions:
-        out["decisions"] = _decisions(result.decisions, rules)
+    return {**to_json_value(doc), "units": [], "people": [], "decisions": [], "diagnostics": []}
+
+
+@_gc_paused
+def result_to_document(result: Result) -> dict[str, Any]:
+    """The canonical document of a result (JSON data only: str, int, bool, None, list, dict)."""
+    out = document_head(result)
+    for scope in ("units", "people"):
+        frame = getattr(result, scope)
+        layout = subject_layout(frame, result.rules, scope)
+        out[scope] = records(frame, layout, subject_order(frame, layout))
+    frame = result.decisions
+    layout = decision_layout(frame)
+    out["decisions"] = records(frame, layout, decision_order(frame, result.rules, layout))
+    diagnostics = sorted_diagnostics(result.diagnostics)
+    out["diagnostics"] = to_json_value([d.as_dict(result.lang) for d in diagnostics])
     return out
 
 
@@ -370,13 +457,6 @@ def _canonical(value: Any) -> Any:
     return _canonical(to_json_value(value))
 
 
-class Fragment(str):
-    """JSON text already in canonical form at its place in the document: `dumps_canonical`
-    copies it as it is (see `emulate.output.canonical`)."""
-
-    __slots__ = ()
-
-
 class _Unusual(Exception):
     """A key `_encode` does not handle (not a str, or not NFC): use the general path."""
 
@@ -384,14 +464,16 @@ class _Unusual(Exception):
 _escape = json.encoder.encode_basestring  # the C function when available (ensure_ascii=False)
 
 
-def _encode(doc: dict[str, Any]) -> str:
-    """`json.dumps(_canonical(doc), ensure_ascii=False, sort_keys=True, indent=1)` in one
+def _encode(value: Any, level: int = 0) -> str:
+    """`json.dumps(_canonical(value), ensure_ascii=False, sort_keys=True, indent=1)` in one
     pass, without the pure-Python encoder `indent` forces: the same text, several times
-    faster. Strings are escaped once per distinct value; the sorted keys of a dict and the
-    text before each of its values once per set of keys (records share one)."""
+    faster; `level` deep in a document, each new line indented by `level` more. Strings are
+    escaped once per distinct value; the sorted keys of a dict and the text before each of
+    its values once per set of keys (records share one)."""
     strings: dict[str, str] = {}
-    shapes: list[dict[tuple[Any, ...], tuple[list[str], list[str]]]] = [{}]  # per level
-    newline = ["\n"]  # per level: '\n' + indent
+    # per level: '\n' + indent, and the shapes of dicts
+    newline = ["\n" + " " * i for i in range(level + 1)]
+    shapes: list[dict[tuple[Any, ...], tuple[list[str], list[str]]]] = [{} for _ in newline]
     parts: list[str] = []
     append = parts.append
     normalize = unicodedata.normalize
@@ -416,8 +498,6 @@ def _encode(doc: dict[str, Any]) -> str:
         cls = v.__class__
         if cls is str:
             append(strings.get(v) or string(v))
-        elif cls is Fragment:
-            append(v)
         elif cls is dict or cls is list or cls is tuple:
             if not v:
                 append("{}" if cls is dict else "[]")
@@ -470,21 +550,26 @@ def _encode(doc: dict[str, Any]) -> str:
         else:
             encode(_canonical(v), level)
 
-    encode(doc, 0)
+    encode(value, level)
     return "".join(parts)
+
+
+def encode_at(value: Any, level: int) -> str:
+    """The text of `value` as `dumps_canonical` writes it `level` deep in a document."""
+    try:
+        return _encode(value, level)
+    except (_Unusual, TypeError):  # keys that are not NFC strings (or do not sort): the
+        # general path, which normalises them first and fails where `json` fails
+        text = json.dumps(
+            _canonical(value), ensure_ascii=False, sort_keys=True, indent=1, allow_nan=False
+        )
+        return text.replace("\n", "\n" + " " * level)
 
 
 @_gc_paused
 def dumps_canonical(doc: Mapping[str, Any]) -> bytes:
     """UTF-8, sorted keys, indent 1, final newline (docs/result-format.md)."""
-    try:
-        text = _encode(dict(doc))
-    except (_Unusual, TypeError):  # keys that are not NFC strings (or do not sort): the
-        # general path, which normalises them first and fails where `json` fails
-        text = json.dumps(
-            _canonical(dict(doc)), ensure_ascii=False, sort_keys=True, indent=1, allow_nan=False
-        )
-    return (text + "\n").encode("utf-8")
+    return (encode_at(dict(doc), 0) + "\n").encode("utf-8")
 
 
 def sha256_hex(data: bytes) -> str:
