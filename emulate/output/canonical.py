@@ -55,11 +55,11 @@ _nfc = functools.partial(unicodedata.normalize, "NFC")
 
 @dataclass(frozen=True)
 class Canonical:
-    """What the outputs keep of the canonical JSON: its SHA-256 and the cells of the hidden
-    sheet (`carrier_cells` of the bytes)."""
+    """What the outputs keep of the canonical JSON: its SHA-256 and its zlib-compressed
+    bytes, which the hidden sheet carries in base64 cells of `CHUNK` characters."""
 
     sha256: str
-    carrier: tuple[str, ...]
+    packed: bytes
 
     @classmethod
     def of(cls, data: bytes) -> Canonical:
@@ -67,6 +67,24 @@ class Canonical:
         sink = _Sink(None)
         sink.write(data)
         return sink.close()
+
+    @property
+    def n_cells(self) -> int:
+        return -(-len(self.packed) // _CELL_BYTES)
+
+    def cell(self, i: int) -> str:
+        """The `i`-th cell: base64 of its own `CHUNK` * 3/4 bytes, so the cells joined are
+        the base64 of the whole; made when the sheet is written (at country scale the cells
+        together are hundreds of MB)."""
+        return base64.b64encode(self.packed[i * _CELL_BYTES : (i + 1) * _CELL_BYTES]).decode()
+
+    @property
+    def carrier(self) -> tuple[str, ...]:
+        """Every cell (small results, tests)."""
+        return tuple(self.cell(i) for i in range(self.n_cells))
+
+
+_CELL_BYTES = CHUNK // 4 * 3  # base64 turns 3 bytes into 4 characters
 
 
 def canonical_chunks(result: Result) -> Iterator[bytes]:
@@ -113,9 +131,9 @@ class _Sink:
 
     def close(self) -> Canonical:
         self.packed.append(self.zip.flush())
-        text = base64.b64encode(b"".join(self.packed)).decode("ascii")
-        cells = tuple(text[i : i + CHUNK] for i in range(0, len(text), CHUNK))
-        return Canonical(self.hash.hexdigest(), cells)
+        packed = b"".join(self.packed)
+        self.packed.clear()
+        return Canonical(self.hash.hexdigest(), packed)
 
 
 # -- the lists as text --------------------------------------------------------------------

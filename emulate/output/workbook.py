@@ -1072,8 +1072,12 @@ def _carrier(book: _Book, canonical: Canonical) -> None:
     """The hidden sheet: the canonical JSON, compressed (docs/result-format.md)."""
     ws = book.wb.add_worksheet(SHEET)
     ws.hide()
-    cells = [CARRIER_MARK, *canonical.carrier]
-    book._tables[f"xl/worksheets/sheet{ws.index + 1}.xml"] = Table([cells], [None], _xf_index, 1)
+
+    def fetch(start: int, stop: int) -> list[list[str]]:
+        return [[CARRIER_MARK if i == 0 else canonical.cell(i - 1) for i in range(start, stop)]]
+
+    cells = Lazy(1 + canonical.n_cells, fetch)
+    book._tables[f"xl/worksheets/sheet{ws.index + 1}.xml"] = Table(cells, [None], _xf_index, 1)
 
 
 # -- entry points -------------------------------------------------------------------------
