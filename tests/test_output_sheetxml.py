@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 import unicodedata
 
+import pytest
 import xlsxwriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -159,3 +161,46 @@ def test_workbook_cells_unchanged_through_xlsxwriter(tmp_path):
         )
     got = [list(r) for r in load_workbook(out).active.iter_rows(values_only=True)]
     assert got == rows
+
+
+class _FullDisk(io.BytesIO):
+    """A target that fails once it holds `room` bytes, as a full disk does."""
+
+    def __init__(self, room: int) -> None:
+        super().__init__()
+        self.room = room
+
+    def write(self, data) -> int:
+        if self.tell() + len(data) > self.room:
+            raise OSError(28, "No space left on device")
+        return super().write(data)
+
+
+def _package():
+    package = io.BytesIO()
+    book = xlsxwriter.Workbook(package, {"constant_memory": True})
+    ws = book.add_worksheet("t")
+    book.close()
+    package.seek(0)
+    return package, f"xl/worksheets/sheet{ws.index + 1}.xml"
+
+
+def test_a_full_disk_while_compressing_is_raised_not_hung(monkeypatch):
+    monkeypatch.setattr(sheetxml, "ROWS_PER_CHUNK", 10)
+    rows = [[f"Nguyễn Văn {i} " * 20 for i in range(5_000)]]
+    package, part = _package()
+    with pytest.raises(OSError, match="No space left"):
+        sheetxml.splice(package, _FullDisk(20_000), {part: sheetxml.Table(rows, [None], _xf, 1)})
+
+
+def test_a_failure_while_rendering_leaves_no_thread_behind(monkeypatch):
+    def broken(self):
+        yield "<row/>"
+        raise RuntimeError("rendering failed")
+
+    monkeypatch.setattr(sheetxml.Table, "chunks", broken)
+    package, part = _package()
+    before = threading.active_count()
+    with pytest.raises(RuntimeError, match="rendering failed"):
+        sheetxml.splice(package, io.BytesIO(), {part: sheetxml.Table([["x"]], [None], _xf, 1)})
+    assert threading.active_count() == before

@@ -11,8 +11,11 @@ xlsxwriter's, copied as it is.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import queue
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -293,26 +296,81 @@ def splice(
     compresslevel: int = 1,
 ) -> None:
     """Copy the xlsx `package` to `target`, the rows of `tables` (part name → table, e.g.
-    `xl/worksheets/sheet3.xml`) inserted at the end of each part's `<sheetData>`."""
+    `xl/worksheets/sheet3.xml`) inserted at the end of each part's `<sheetData>`. The rows
+    are rendered here while `_Deflater` compresses and writes the previous ones."""
     with (
         zipfile.ZipFile(package) as source,
         zipfile.ZipFile(
             target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=compresslevel
         ) as out,
     ):
-        for info in source.infolist():
-            data = source.read(info)
-            table = tables.get(info.filename)
-            if table is None:
-                out.writestr(_fresh(info, compresslevel), data)
-                continue
-            head, tail = _around_rows(data, info.filename)
-            head = _DIMENSION.sub(table.dimension(), head, count=1)
-            with out.open(_fresh(info, compresslevel), "w", force_zip64=True) as part:
-                part.write(head)
+        deflater = _Deflater(out)
+        try:
+            for info in source.infolist():
+                data = source.read(info)
+                table = tables.get(info.filename)
+                if table is None:
+                    deflater.put("small", (_fresh(info, compresslevel), data))
+                    continue
+                head, tail = _around_rows(data, info.filename)
+                deflater.put("open", _fresh(info, compresslevel))
+                deflater.put("write", _DIMENSION.sub(table.dimension(), head, count=1))
                 for chunk in table.chunks():
-                    part.write(chunk.encode("utf-8"))
-                part.write(tail)
+                    deflater.put("write", chunk.encode("utf-8"))
+                deflater.put("write", tail)
+                deflater.put("close")
+        finally:
+            deflater.finish()
+
+
+class _Deflater:
+    """Writes a zip on a thread of its own, in the order asked: zlib and the CRC let go of
+    the GIL, so compressing one chunk overlaps rendering the next. A failure (a full disk)
+    is raised in the asking thread at its next request."""
+
+    def __init__(self, out: zipfile.ZipFile) -> None:
+        self.out = out
+        self.queue: queue.Queue[tuple[str, Any] | None] = queue.Queue(maxsize=4)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="emulate-deflate", daemon=True)
+        self.thread.start()
+
+    def put(self, op: str, arg: Any = None) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put((op, arg))
+
+    def finish(self) -> None:
+        """Wait for everything asked to be written (or given up after a failure)."""
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def _run(self) -> None:
+        part = None
+        try:
+            while (item := self.queue.get()) is not None:
+                op, arg = item
+                if op == "open":
+                    part = self.out.open(arg, "w", force_zip64=True)
+                elif op == "write":
+                    assert part is not None
+                    part.write(arg)
+                elif op == "close":
+                    assert part is not None
+                    part.close()
+                    part = None
+                else:
+                    self.out.writestr(*arg)
+        except BaseException as exc:
+            self.error = exc
+            while self.queue.get() is not None:  # never leave the asking thread blocked
+                pass
+        finally:
+            if part is not None:
+                with contextlib.suppress(Exception):
+                    part.close()
 
 
 def _fresh(info: zipfile.ZipInfo, level: int) -> zipfile.ZipInfo:
