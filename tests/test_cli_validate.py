@@ -137,3 +137,24 @@ def test_help_imports_neither_pandas_nor_openpyxl() -> None:
     assert "emulate" in imported
     assert "pandas" not in imported
     assert "openpyxl" not in imported
+
+
+def test_validating_a_file_without_tests_imports_neither_pandas_nor_numpy(tmp_path: Path) -> None:
+    national = (ROOT / "criteria" / "national.yaml").read_text(encoding="utf-8")
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(national[: national.index("\ntests:")] + "\n", encoding="utf-8")
+    child = tmp_path / "child.yaml"
+    child.write_text("format: emulate/1\nextends: plain.yaml\nyear: 2026\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "emulate", "validate", str(plain), str(child)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Không có ca kiểm thử." in proc.stdout
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in proc.stderr.splitlines()}
+    assert "emulate" in imported
+    assert "pandas" not in imported
+    assert "numpy" not in imported

@@ -17,6 +17,7 @@ from emulate.rules.model import FieldSpec, RuleSet, Scope, TestCase
 
 if TYPE_CHECKING:
     import pandas as pd
+    from pandas.api.extensions import ExtensionArray
 
     from emulate.engine.result import Result
     from emulate.engine.run import Outcome
@@ -36,6 +37,9 @@ MESSAGES = Catalogue(
         ),
     }
 )
+
+
+HISTORY = ["id", "year", "level", "titles"]
 
 
 @dataclass(frozen=True)
@@ -122,13 +126,18 @@ def _plain(value: Decimal) -> str:
 
 def case_intake(rules: RuleSet, case: TestCase) -> Intake:
     """Typed frames from a case's plain values, following `rules.context` conventions."""
-    import pandas as pd
-
     from emulate.intake.model import Intake
 
     units = _frame(rules, "units", case.units)
     people = _frame(rules, "people", case.people)
-    history_rows = [
+    return Intake(units=units, people=people, history=_history(case))
+
+
+def _history(case: TestCase) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
+    rows = [
         {
             "id": str(row["id"]),
             "year": int(row["year"]),
@@ -137,14 +146,12 @@ def case_intake(rules: RuleSet, case: TestCase) -> Intake:
         }
         for row in case.history
     ]
-    history = pd.DataFrame(history_rows, columns=["id", "year", "level", "titles"])
-    return Intake(units=units, people=people, history=history)
+    if not rows:  # the frame pandas makes of no rows (all `object`), without its inference
+        return pd.DataFrame(np.empty((0, len(HISTORY)), dtype=object), columns=HISTORY)
+    return pd.DataFrame(rows, columns=HISTORY)
 
 
 def _frame(rules: RuleSet, scope: Scope, rows: tuple[dict[str, Any], ...]) -> pd.DataFrame:
-    import numpy as np
-    import pandas as pd
-
     fields = rules.fields(scope)
     spec = rules.subject(scope)
     columns: dict[str, list[Any]] = {name: [] for name in fields}
@@ -169,21 +176,38 @@ def _frame(rules: RuleSet, scope: Scope, rows: tuple[dict[str, Any], ...]) -> pd
             if adjustment is not None:
                 value = row.get(extra, adjustment.default)
                 columns[extra].append(None if value is None else Decimal(str(value)))
-    typed = {
-        name: {"integer": "Int64", "boolean": "boolean"}[spec_.type]
-        for name, spec_ in fields.items()
-        if spec_.type in ("integer", "boolean")
-    }
-    # the object columns as one block (one frame, no per-column inference), then the others
-    plain = [name for name in columns if name not in typed]
-    block = np.empty((len(rows), len(plain)), dtype=object)
+    kinds = {name: spec_.type for name, spec_ in fields.items()}
+    return _assemble(columns, kinds, len(rows))
+
+
+def _assemble(columns: dict[str, list[Any]], kinds: dict[str, str], n: int) -> pd.DataFrame:
+    """One frame: the object columns as one block (no per-column inference: text stays
+    `object`), then the `Int64` and `boolean` columns put in their places."""
+    import numpy as np
+    import pandas as pd
+
+    masked = [name for name in columns if kinds.get(name) in ("integer", "boolean")]
+    plain = [name for name in columns if name not in masked]
+    block = np.empty((n, len(plain)), dtype=object)
     for j, name in enumerate(plain):
         for i, value in enumerate(columns[name]):
             block[i, j] = value
     frame = pd.DataFrame(block, columns=plain, dtype=object)
-    for name, dtype in typed.items():
-        frame[name] = pd.array(columns[name], dtype=dtype)
-    return frame[list(columns)] if typed else frame
+    for name in masked:
+        frame.insert(list(columns).index(name), name, _masked(columns[name], kinds[name]))
+    return frame
+
+
+def _masked(values: list[Any], kind: str) -> ExtensionArray:
+    """`Int64` (integers) or `boolean` values, None as missing, built directly: `pd.array`
+    would inspect every value again."""
+    import numpy as np
+    from pandas.arrays import BooleanArray, IntegerArray
+
+    mask = np.array([v is None for v in values], dtype=bool)
+    if kind == "integer":
+        return IntegerArray(np.array([v or 0 for v in values], dtype=np.int64), mask)
+    return BooleanArray(np.array([bool(v) for v in values], dtype=bool), mask)
 
 
 def _typed(value: Any, spec: FieldSpec, name: str, rules: RuleSet) -> Any:

@@ -173,7 +173,9 @@ FUNCS = MEMBER_FUNCS | HISTORY_FUNCS | {"group"}
 Fn = Callable[[Env], Value]
 
 
-@dataclass(frozen=True)
+# `eq=False` here and below: the fields hold Series, arrays and closures, which have no
+# field-wise equality (and importing builds two methods fewer per class).
+@dataclass(frozen=True, eq=False)
 class ClauseResult:
     text: str
     passed: pd.Series
@@ -1047,14 +1049,14 @@ def _display_array(
     return lookup[at], (np.where(at == len(table), -1, at), table)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Clause:
     text: str
     fn: Fn
     left: Fn | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ClauseArrays:
     """One clause evaluated: pass/fail and the value seen (as displayed), as arrays aligned
     to the context's rows."""
@@ -1069,7 +1071,7 @@ class ConditionError(EmulateError):
     """A condition that does not compile; carries every diagnostic found."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CompiledCondition:
     source: str
     scope: str
@@ -1114,7 +1116,7 @@ class CompiledCondition:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CompiledExpression:
     """A sortable value per row (`order:` entries). `descending` is False when the source
     started with `-` (which is stripped); the engine may also strip it itself."""
@@ -1149,7 +1151,7 @@ class CompiledExpression:
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CompiledCheck:
     """A rule on groups of rows (`checks:`): `evaluate(ctx, keys)` is indexed by group key."""
 

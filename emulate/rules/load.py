@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import json
 import os
 import types
 import typing
@@ -280,6 +279,8 @@ def _read_capped(path: Path) -> bytes:
 
 
 def _canonical(value: Any) -> bytes:
+    import json
+
     def default(o: Any) -> Any:
         if isinstance(o, Decimal):
             return {"$decimal": str(o)}
@@ -370,7 +371,7 @@ def _merge(parent: Node, child: Node) -> Node:
     for k, v in child.value.items():
         if k not in out:
             out[k] = v
-    return Node(out, child.where, child.key_where, child.quoted)
+    return Node(out, child.file, child.mark, child.key, child.quoted)
 
 
 # ------------------------------------------------------------------------------------------

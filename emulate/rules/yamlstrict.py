@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -100,6 +101,7 @@ _INVISIBLE[0xA0] = " "
 _LEADING_ZERO = re.compile(r"^-?0[0-9]+(\.[0-9]*)?$")
 _INT = re.compile(r"^-?(0|[1-9][0-9]*)$")
 _DEC = re.compile(r"^-?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+(\.[0-9]*)?[eE][-+]?[0-9]+)$")
+_CONTAINERS = (dict, list)
 
 
 def clean_key(text: str) -> str:
@@ -109,12 +111,22 @@ def clean_key(text: str) -> str:
 @dataclass
 class Node:
     """A YAML value with its place. `value` is a dict of str → Node, a list of Node, or a
-    scalar. `content_col` is the column where the text of a quoted scalar starts."""
+    scalar. The place is the parser's mark, made a `Where` only when asked for (few nodes
+    ever are); `key` is the key's node when this is the value of a mapping."""
 
     value: Any
-    where: Where
-    key_where: Where | None = None
+    file: str
+    mark: Any
+    key: Node | None = None
     quoted: bool = False
+
+    @property
+    def where(self) -> Where:
+        return _where(self.file, self.mark)
+
+    @property
+    def key_where(self) -> Where | None:
+        return None if self.key is None else self.key.where
 
     def plain(self) -> Any:
         if isinstance(self.value, dict):
@@ -165,8 +177,7 @@ def read_yaml(data: bytes, file: str) -> tuple[Node | None, list[Diagnostic]]:
         builder = _Builder(file, diags)
     try:
         if fast is None:
-            for event in yaml.parse(text, Loader=yaml.SafeLoader):
-                builder.feed(event)
+            builder.build(yaml.SafeLoader(text))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = _where(file, mark) if mark is not None else Where(file)
@@ -194,8 +205,7 @@ def _fast_build(text: str, file: str) -> _Builder | None:
         return None
     builder = _Builder(file, [])
     try:
-        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
-            builder.feed(event)
+        builder.build(yaml.CSafeLoader(text))
     except yaml.YAMLError:
         return None
     return builder
@@ -205,60 +215,95 @@ class _Builder:
     """Turns parser events into `Node`s, reporting what strict mode refuses."""
 
     def __init__(self, file: str, diags: list[Diagnostic]) -> None:
+        import yaml
+
         self.file = file
         self.diags = diags
         self.stack: list[tuple[Node, list[Any]]] = []  # (container, [pending key, key node])
         self.root: Node | None = None
         self.documents = 0
         self.first_key_line: list[dict[str, int]] = []
+        # by the event's exact class: the parsers make no subclasses
+        self.handlers: dict[type, Callable[[Any], None]] = {
+            yaml.DocumentStartEvent: self.document,
+            yaml.AliasEvent: self.alias,
+            yaml.ScalarEvent: self.scalar,
+            yaml.MappingStartEvent: self.mapping,
+            yaml.SequenceStartEvent: self.sequence,
+            yaml.MappingEndEvent: self.mapping_end,
+            yaml.SequenceEndEvent: self.sequence_end,
+        }
 
     def err(self, code: str, mark: Any, **params: object) -> None:
         self.diags.append(CATALOGUE.make(code, _where(self.file, mark), **params))
 
-    def feed(self, event: Any) -> None:
-        import yaml
+    def build(self, loader: Any) -> None:
+        """Every event of a PyYAML parser (`get_event` gives None after the stream's end)."""
+        handlers = self.handlers
+        get = loader.get_event
+        try:
+            while (event := get()) is not None:
+                handler = handlers.get(type(event))
+                if handler is not None:
+                    handler(event)
+        finally:
+            loader.dispose()
 
-        if isinstance(event, yaml.DocumentStartEvent):
-            self.documents += 1
-            if self.documents == 2:
-                self.err("yaml.multiple_documents", event.start_mark)
-            return
-        if isinstance(event, yaml.AliasEvent):
-            self.err("yaml.alias", event.start_mark, name=event.anchor)
-            self.add(Node(None, _where(self.file, event.start_mark)), event)
-            return
-        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+    def document(self, event: Any) -> None:
+        self.documents += 1
+        if self.documents == 2:
+            self.err("yaml.multiple_documents", event.start_mark)
+
+    def alias(self, event: Any) -> None:
+        self.err("yaml.alias", event.start_mark, name=event.anchor)
+        self.add(Node(None, self.file, event.start_mark), event)
+
+    def refused(self, event: Any) -> None:
+        """Anchors and explicit tags of a scalar or a collection."""
+        if event.anchor is not None:
             self.err("yaml.anchor", event.start_mark, name=event.anchor)
-        tag = getattr(event, "tag", None)
-        if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent) and tag is not None:
-            self.err("yaml.tag", event.start_mark, tag=tag.replace("tag:yaml.org,2002:", "!!"))
-        if isinstance(event, yaml.ScalarEvent):
-            quoted = bool(event.style)
-            if not quoted and _LEADING_ZERO.match(event.value):
-                sign, digits = (
-                    ("-", event.value[1:]) if event.value[0] == "-" else ("", event.value)
-                )
-                digits = digits.lstrip("0")
-                number = sign + (digits if digits[:1].isdigit() else "0" + digits)
-                self.err("yaml.leading_zero", event.start_mark, text=event.value, number=number)
-            value = (
-                unicodedata.normalize("NFC", event.value) if quoted else resolve_plain(event.value)
-            )
-            self.add(Node(value, _where(self.file, event.start_mark), quoted=quoted), event)
-        elif isinstance(event, yaml.MappingStartEvent):
-            node = Node({}, _where(self.file, event.start_mark))
-            self.add(node, event)
-            self.stack.append((node, [None, None]))
-            self.first_key_line.append({})
-        elif isinstance(event, yaml.SequenceStartEvent):
-            node = Node([], _where(self.file, event.start_mark))
-            self.add(node, event)
-            self.stack.append((node, [None, None]))
-        elif isinstance(event, yaml.MappingEndEvent):
-            self.stack.pop()
-            self.first_key_line.pop()
-        elif isinstance(event, yaml.SequenceEndEvent):
-            self.stack.pop()
+        if event.tag is not None:
+            tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+            self.err("yaml.tag", event.start_mark, tag=tag)
+
+    def scalar(self, event: Any) -> None:
+        self.refused(event)
+        text = event.value
+        quoted = bool(event.style)
+        if quoted:
+            value = unicodedata.normalize("NFC", text)
+        else:
+            if _LEADING_ZERO.match(text):
+                self.leading_zero(event)
+            value = resolve_plain(text)
+        self.add(Node(value, self.file, event.start_mark, quoted=quoted), event)
+
+    def leading_zero(self, event: Any) -> None:
+        text = event.value
+        sign, digits = ("-", text[1:]) if text[0] == "-" else ("", text)
+        digits = digits.lstrip("0")
+        number = sign + (digits if digits[:1].isdigit() else "0" + digits)
+        self.err("yaml.leading_zero", event.start_mark, text=text, number=number)
+
+    def mapping(self, event: Any) -> None:
+        self.refused(event)
+        node = Node({}, self.file, event.start_mark)
+        self.add(node, event)
+        self.stack.append((node, [None, None]))
+        self.first_key_line.append({})
+
+    def sequence(self, event: Any) -> None:
+        self.refused(event)
+        node = Node([], self.file, event.start_mark)
+        self.add(node, event)
+        self.stack.append((node, [None, None]))
+
+    def mapping_end(self, event: Any) -> None:
+        self.stack.pop()
+        self.first_key_line.pop()
+
+    def sequence_end(self, event: Any) -> None:
+        self.stack.pop()
 
     def add(self, node: Node, event: Any) -> None:
         if not self.stack:
@@ -270,7 +315,7 @@ class _Builder:
             parent.value.append(node)
             return
         if pending[0] is None:  # this node is a key
-            if isinstance(node.value, dict | list):
+            if isinstance(node.value, _CONTAINERS):
                 self.err("yaml.key", event.start_mark)
                 pending[0], pending[1] = "\0invalid", node
                 return
@@ -288,12 +333,12 @@ class _Builder:
                 self.err("yaml.duplicate_key", event.start_mark, key=key, line=seen[key])
                 key = f"\0dup{node.where.line}:{node.where.col}"
             else:
-                seen[key] = node.where.line or 0
+                seen[key] = node.mark.line + 1
             pending[0], pending[1] = key, node
             return
         key, key_node = pending
         pending[0] = pending[1] = None
         if key.startswith("\0"):
             return
-        node.key_where = key_node.where
+        node.key = key_node
         parent.value[key] = node
