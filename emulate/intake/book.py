@@ -4,7 +4,9 @@
 processes): its argument and its result are plain picklable data, and it never raises for a
 bad file. Per workbook: sniff the bytes, open it, find the sheets by name, locate each table,
 coerce each column, keep the typed columns (`SheetData`) and let the grid go before the next
-sheet.
+sheet. The sheets may also be shared out (`SheetJob`s given to a `SheetReader`, see
+`pool.SheetWorkers`): each one's `SheetRead` holds all that reading it adds to the file's
+result, which is then put together in the sheets' order, as if read one after the other.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from emulate import resultdoc
 from emulate.diagnostics import Catalogue, Diagnostic, EmulateError, Where
@@ -105,6 +108,32 @@ class FileRead:
     stamps: list[RuleStamp] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class SheetJob:
+    """One sheet to read: its name in the workbook, what it holds and the columns to find."""
+
+    sheet: str
+    scope: str  # units, people or history
+    columns: tuple[Spec, ...]
+
+
+@dataclass
+class SheetRead:
+    """What reading one sheet adds to its file's result: diagnostics (in order), the columns
+    (None: no table found) and, when reading failed midway, why (the workbook is then not
+    read further)."""
+
+    diagnostics: list[Diagnostic]
+    data: SheetData | None = None
+    failure: str | None = None
+
+
+class SheetReader(Protocol):
+    """Reads `jobs` of an open workbook; the reads in job order, up to the first failure."""
+
+    def __call__(self, book: Workbook, jobs: list[SheetJob]) -> list[SheetRead]: ...
+
+
 def file_size(path: Path) -> int:
     """Bytes on disk (0 when the file cannot be seen: reading it will say why)."""
     try:
@@ -113,24 +142,74 @@ def file_size(path: Path) -> int:
         return 0
 
 
-def read_file(task: FileTask, rules: RuleSet) -> FileRead:
-    """Read one file; every problem is a diagnostic.
-
-    The cyclic garbage collector is paused meanwhile: reading allocates a Python object per
-    cell and each full collection would walk them all again; what is built is acyclic and
-    freed by reference counting, and the collector resumes when reading ends."""
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused: reading allocates a Python object per cell and
+    each full collection would walk them all again; what is built is acyclic and freed by
+    reference counting, and the collector resumes when reading ends."""
     paused = gc.isenabled()
     gc.disable()
     try:
-        if task.history and resultdoc.sniff(task.path) in ("json", "results-workbook"):
-            return _read_result(task)
-        return _read_workbook(task, rules)
+        yield
     finally:
         if paused:
             gc.enable()
 
 
-def _read_workbook(task: FileTask, rules: RuleSet) -> FileRead:
+def read_file(task: FileTask, rules: RuleSet, sheets: SheetReader | None = None) -> FileRead:
+    """Read one file; every problem is a diagnostic. A workbook's sheets are read by
+    `sheets` (default: `read_sheets`, here, one after the other)."""
+    with _collector_paused():
+        if task.history and resultdoc.sniff(task.path) in ("json", "results-workbook"):
+            return _read_result(task)
+        return _read_workbook(task, rules, sheets or read_sheets)
+
+
+def read_sheets(book: Workbook, jobs: list[SheetJob]) -> list[SheetRead]:
+    """Each job's `SheetRead`, in order, up to the first that fails."""
+    reads: list[SheetRead] = []
+    for job in jobs:
+        reads.append(_read_job(book, job))
+        if reads[-1].failure is not None:
+            break
+    return reads
+
+
+def read_sheets_at(path: Path, display: str, jobs: list[SheetJob]) -> list[SheetRead]:
+    """`read_sheets` of the workbook at `path`, opened here: what a sheet worker runs."""
+    with _collector_paused():
+        try:
+            book = Workbook(path, display)
+        except BaseException as exc:  # see `open_workbook`
+            return [SheetRead([], failure=_reason(exc))]
+        try:
+            return read_sheets(book, jobs)
+        finally:
+            book.close()
+
+
+def _read_job(book: Workbook, job: SheetJob) -> SheetRead:
+    diags: list[Diagnostic] = []
+    try:
+        data = _read_sheet(book, job.sheet, job.scope, list(job.columns), diags)
+    except BaseException as exc:  # a damaged part calamine trips on mid-read
+        return SheetRead(diags, failure=_reason(exc))
+    return SheetRead(diags, data)
+
+
+def _reason(exc: BaseException) -> str:
+    """Why a workbook could not be read, for `workbook.unreadable`; re-raises what must not
+    be turned into a diagnostic (calamine raises pyo3 PanicException, a BaseException)."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
+        raise exc
+    return f"{type(exc).__name__}: {exc}"[:200]
+
+
+def _unreadable(file: str, reason: str) -> Diagnostic:
+    return GRID_MESSAGES.make("workbook.unreadable", Where(file=file), file=file, reason=reason)
+
+
+def _read_workbook(task: FileTask, rules: RuleSet, sheets: SheetReader) -> FileRead:
     out = FileRead()
     sniffed = sniff(task.path, task.display)
     out.first.extend(sniffed.diagnostics)
@@ -142,22 +221,17 @@ def _read_workbook(task: FileTask, rules: RuleSet) -> FileRead:
     if book is None:
         return out
     try:
-        _read_book(book, rules, out, history_only=task.history)
+        _read_book(book, rules, out, sheets, history_only=task.history)
     except BaseException as exc:  # a damaged part calamine trips on mid-read
-        if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
-            raise
-        reason = f"{type(exc).__name__}: {exc}"[:200]
-        out.diagnostics.append(
-            GRID_MESSAGES.make(
-                "workbook.unreadable", Where(file=task.display), file=task.display, reason=reason
-            )
-        )
+        out.diagnostics.append(_unreadable(task.display, _reason(exc)))
     finally:
         book.close()
     return out
 
 
-def _read_book(book: Workbook, rules: RuleSet, out: FileRead, *, history_only: bool) -> None:
+def _read_book(
+    book: Workbook, rules: RuleSet, out: FileRead, sheets: SheetReader, *, history_only: bool
+) -> None:
     file = book.display
     names = {fold(n) for n in book.sheet_names}
     if not history_only and any(marks <= names for marks in _RESULT_SHEETS):
@@ -173,18 +247,24 @@ def _read_book(book: Workbook, rules: RuleSet, out: FileRead, *, history_only: b
             wanted.append((scope, subject.sheet, subject.aliases, specs(rules, scope), bucket))  # type: ignore[arg-type]
     h = rules.history
     wanted.append(("history", h.sheet, h.aliases, history_specs(rules), out.history))
-    used: set[str] = set()
+    jobs: list[SheetJob] = []
+    buckets: list[list[SheetData]] = []
     for scope, name, aliases, columns, bucket in wanted:
         sheet = _find_sheet(book, name, aliases)
-        if sheet is None:
-            continue
-        used.add(sheet)
-        read = _read_sheet(book, sheet, scope, columns, out.diagnostics)
-        if read is not None:
-            bucket.append(read)
-    if not used:
+        if sheet is not None:
+            jobs.append(SheetJob(sheet, scope, tuple(columns)))
+            buckets.append(bucket)
+    if not jobs:
         out.diagnostics.append(_nothing_to_read(book, rules, wanted, history_only=history_only))
         return
+    for read, bucket in zip(sheets(book, jobs), buckets):
+        out.diagnostics.extend(read.diagnostics)
+        if read.data is not None:
+            bucket.append(read.data)
+        if read.failure is not None:
+            out.diagnostics.append(_unreadable(file, read.failure))
+            return
+    used = {job.sheet for job in jobs}
     extra = [s for s in book.sheet_names if s not in used and s not in OWN_SHEETS]
     if extra and not history_only:
         out.diagnostics.append(

@@ -119,6 +119,12 @@ class Workbook:
         self._zip.close()
         self._cal.close()
 
+    def xml_size(self, name: str) -> int:
+        """Bytes of the sheet's XML once inflated (0 when unknown): reading a sheet costs
+        about as much as its XML is long."""
+        part = self.sheets[name].part
+        return self._zip.getinfo(part).file_size if part else 0
+
     def grid(self, name: str) -> Grid:
         """The sheet's values and what they hide. The XML is inflated a piece at a time and
         only looked at; it is read whole and parsed only when it holds one of the markers."""
