@@ -189,12 +189,17 @@ def test_small_workbooks_are_not_shared_out_automatically(
 
 
 @pytest.mark.parametrize(
-    ("cores", "load", "idle"),
+    ("cores", "busy", "idle"),
     [(2, 0.2, 1), (2, 1.0, 1), (2, 1.4, 1), (2, 1.6, 0), (2, 3.5, 0), (8, 2.0, 6)],
 )
-def test_idle_cores_count_out_the_load(
-    cores: int, load: float, idle: int, monkeypatch: pytest.MonkeyPatch
+def test_idle_cores_count_out_the_busy_ones(
+    cores: int, busy: float, idle: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
-    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr(read, "_busy_cores", lambda: busy)
     assert _idle_cores() == idle
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/loadavg"), reason="Linux /proc only")
+def test_busy_cores_count_this_process() -> None:
+    assert read._busy_cores() >= 1.0  # this test is running

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -222,16 +223,33 @@ def _sheet_workers(tasks: list[FileTask], jobs: int | None) -> AbstractContextMa
 
 
 def _idle_cores() -> int:
-    """Cores this process may use that nothing else keeps busy: their number less the
-    1-minute load average (which counts this process), rounded. A worker on a busy core
-    only takes turns with this process: measured on 2 cores kept busy by other work, reading
-    a 100k workbook with one took 18 s instead of 13 s."""
+    """Cores this process may use that nothing else keeps busy (`_busy_cores` counts this
+    process), rounded. A worker on a busy core only takes turns with this process: measured
+    on 2 cores kept busy by other work, reading a 100k workbook with one took 18 s instead of
+    13 s."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(0, int((cores or 1) - max(_busy_cores(), 1.0) + 0.5))
+
+
+def _busy_cores() -> float:
+    """How many cores are busy now, this process included. Linux: the fewest runnable tasks
+    seen in three looks at /proc/loadavg 10 ms apart (now, not a minute's average, which
+    still counts work that has just ended; someone's passing burst is not counted).
+    Elsewhere the 1-minute load average, or 1 when unknown."""
     try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):  # unknown (Windows): the other cores
-        load = 1.0
-    return max(0, int((cores or 1) - max(load, 1.0) + 0.5))
+        seen = []
+        for look in range(3):
+            if look:
+                time.sleep(0.01)
+            with open("/proc/loadavg") as loadavg:
+                seen.append(int(loadavg.read().split()[3].split("/")[0]))
+        return float(min(seen))
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return 1.0
 
 
 def _intake(out: _Collected, rules: RuleSet) -> Intake:
