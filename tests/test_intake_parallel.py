@@ -145,10 +145,14 @@ def test_workers_only_when_worth_it(tmp_path: Path) -> None:
     assert _workers(small[:1], 4) == 1  # one file: nothing to share
     assert _workers(small, 2) == 2
     assert _workers(small, 8) == 3  # never more workers than files
-    big = tmp_path / "big.xlsx"
-    with big.open("wb") as f:
-        f.truncate(PARALLEL_MIN_BYTES)
-    assert _workers([FileTask(big, "big.xlsx"), *small], None) == min(os.cpu_count() or 1, 4)
+    bigs = [tmp_path / f"big{i}.xlsx" for i in range(2)]
+    for big in bigs:
+        with big.open("wb") as f:
+            f.truncate(PARALLEL_MIN_BYTES)
+    tasks = [FileTask(big, big.name) for big in bigs]
+    assert _workers([*tasks, *small], None) == min(os.cpu_count() or 1, 5)
+    # one report and a small history file: the report's sheets are shared instead
+    assert _workers([tasks[0], *small], None) == 1
 
 
 def test_workers_that_cannot_run_leave_the_files_to_this_process(

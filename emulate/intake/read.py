@@ -189,13 +189,15 @@ def _read_all(
 def _workers(tasks: list[FileTask], jobs: int | None) -> int:
     """How many processes read `tasks`: 1 means this one. Automatic (None): one per core and
     per file, when the files weigh PARALLEL_MIN_BYTES together, and no more than
-    WORKER_MEMORY holds (each worker holds the grid of the sheet it reads)."""
+    WORKER_MEMORY holds (each worker holds the grid of the sheet it reads); not when one file
+    outweighs all the others (a report and last year's small history file): its reader would
+    be the whole wait, so that file's sheets are shared instead (`_sheet_workers`)."""
     if len(tasks) < 2 or jobs == 1:
         return 1
     if jobs is not None:
         return min(jobs, len(tasks))
     sizes = [file_size(t.path) for t in tasks]
-    if sum(sizes) < PARALLEL_MIN_BYTES:
+    if sum(sizes) < PARALLEL_MIN_BYTES or 2 * max(sizes) > sum(sizes):
         return 1
     by_memory = WORKER_MEMORY // max(MEMORY_PER_FILE_BYTE * max(sizes), 1)
     return max(1, min(os.cpu_count() or 1, len(tasks), by_memory))
