@@ -298,3 +298,15 @@ def patch(path: str | Path, old: bytes, new: bytes) -> Path:
         for info, data in parts:
             out.writestr(info, data.replace(old, new))
     return path
+
+
+def assert_same_intake(a: Any, b: Any) -> None:
+    """Two reads of the same inputs are the same: frames, diagnostics, inputs, columns."""
+    import pandas as pd
+
+    for name in ("units", "people", "history"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), check_exact=True)
+    assert a.diagnostics == b.diagnostics
+    assert a.inputs == b.inputs
+    assert a.columns == b.columns
+    assert a.stamp == b.stamp

@@ -14,7 +14,14 @@ import pytest
 
 from emulate.intake.book import FileTask
 from emulate.intake.read import PARALLEL_MIN_BYTES, _workers, read_reports
-from tests.intake_support import HISTORY, PEOPLE, UNITS, make_rules, write_filled
+from tests.intake_support import (
+    HISTORY,
+    PEOPLE,
+    UNITS,
+    assert_same_intake,
+    make_rules,
+    write_filled,
+)
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -64,21 +71,12 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return [*paths, copy, old]
 
 
-def _same(a: Any, b: Any) -> None:
-    for name in ("units", "people", "history"):
-        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), check_exact=True)
-    assert a.diagnostics == b.diagnostics
-    assert a.inputs == b.inputs
-    assert a.columns == b.columns
-    assert a.stamp == b.stamp
-
-
 def test_workers_read_exactly_what_one_process_reads(reports: list[Path]) -> None:
     rules = make_rules()
     history = [reports[2]]  # a report given again as history: its history sheet only
     serial = read_reports(reports, rules, history=history, jobs=1)
     parallel = read_reports(reports, rules, history=history, jobs=2)
-    _same(serial, parallel)
+    assert_same_intake(serial, parallel)
     assert len(serial.people) == 443
     assert [d.code for d in serial.diagnostics if d.where.file == str(reports[3])] == [
         "input.same_file"
@@ -175,5 +173,5 @@ def test_workers_that_cannot_run_leave_the_files_to_this_process(
     broken = read_reports(
         reports[:3], rules, jobs=2, progress=lambda done, total: calls.append((done, total))
     )
-    _same(broken, read_reports(reports[:3], rules, jobs=1))
+    assert_same_intake(broken, read_reports(reports[:3], rules, jobs=1))
     assert calls == [(1, 3), (2, 3), (3, 3)]

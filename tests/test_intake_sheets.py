@@ -11,7 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 
 from emulate.intake import pool, read
@@ -21,18 +20,9 @@ from emulate.intake.layout import history_specs, specs
 from emulate.intake.read import FORKED_MIN_BYTES, _idle_cores, _sheet_workers, read_reports
 from emulate.rules.load import load_rules
 from emulate.rules.model import RuleSet
-from tests.intake_support import PEOPLE, make_rules, write_filled
+from tests.intake_support import PEOPLE, assert_same_intake, make_rules, write_filled
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
-
-
-def _same(a: Any, b: Any) -> None:
-    for name in ("units", "people", "history"):
-        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), check_exact=True)
-    assert a.diagnostics == b.diagnostics
-    assert a.inputs == b.inputs
-    assert a.columns == b.columns
-    assert a.stamp == b.stamp
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +73,7 @@ def test_sheet_workers_read_exactly_what_one_process_reads(
     serial = read_reports([path], rules, jobs=1)
     assert received == []
     shared = read_reports([path], rules, jobs=jobs)
-    _same(serial, shared)
+    assert_same_intake(serial, shared)
     assert received and all(n > 0 for n in received)  # workers did read sheets
     assert multiprocessing.active_children() == []  # the workers have ended
 
@@ -95,13 +85,15 @@ def test_generated_workbook_has_findings(generated: Path) -> None:
     assert len(intake.people) == 300
 
 
-def test_spawned_workers_read_the_same(
+def test_spawned_workers_read_theassert_same_intake(
     generated: Path, received: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Where a fork is not safe (another thread) or possible (Windows, macOS)."""
     monkeypatch.setattr(pool, "start_method", lambda: "spawn")
     rules = make_rules()
-    _same(read_reports([generated], rules, jobs=1), read_reports([generated], rules, jobs=2))
+    assert_same_intake(
+        read_reports([generated], rules, jobs=1), read_reports([generated], rules, jobs=2)
+    )
     assert received == [2]
 
 
@@ -114,7 +106,9 @@ def test_a_worker_that_dies_leaves_its_sheets_here(
 ) -> None:
     monkeypatch.setattr(pool, "read_sheets_at", _die)  # the forked worker inherits it
     rules = make_rules()
-    _same(read_reports([generated], rules, jobs=1), read_reports([generated], rules, jobs=2))
+    assert_same_intake(
+        read_reports([generated], rules, jobs=1), read_reports([generated], rules, jobs=2)
+    )
     assert received == [-1]
     assert multiprocessing.active_children() == []
 
@@ -135,8 +129,8 @@ def test_a_sheet_that_cannot_be_read_stops_the_workbook_alike(
     monkeypatch.setattr(Workbook, "grid", failing)
     rules = make_rules()
     serial = read_reports([generated], rules, jobs=1)
-    _same(serial, read_reports([generated], rules, jobs=2))
-    _same(serial, read_reports([generated], rules, jobs=3))
+    assert_same_intake(serial, read_reports([generated], rules, jobs=2))
+    assert_same_intake(serial, read_reports([generated], rules, jobs=3))
     unreadable = [d for d in serial.diagnostics if d.code == "workbook.unreadable"]
     assert len(unreadable) == 1 and "ValueError: damaged part" in unreadable[0].render()
 

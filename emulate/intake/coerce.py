@@ -711,24 +711,6 @@ def _by_type(
     errors: dict[int, str],
     formulas: dict[int, str],
 ) -> Coerced:
-    out, diags = _coerce_cells(
-        values, rows, col, fn, default, letter, file, sheet, errors, formulas
-    )
-    return Coerced(out, diags, _texts_of(values))
-
-
-def _coerce_cells(
-    values: Sequence[Value],
-    rows: Sequence[int],
-    col: ColumnType,
-    fn: Callable[[Value, ColumnType, list[Note]], Any],
-    default: Any,
-    letter: str,
-    file: str,
-    sheet: str,
-    errors: dict[int, str],
-    formulas: dict[int, str],
-) -> tuple[list[Any], list[Diagnostic]]:
     """`coerce_column` with a memo per value type (1 == 1.0 == True must not share one)."""
     checked = col.type in ("integer", "number", "points", "percent")
     memos: dict[type, dict[Value, tuple[Any, list[Note] | Bad | None]]] = {}
@@ -749,7 +731,7 @@ def _coerce_cells(
             hit = memo[v] = _convert(v, fn, col, checked)
         out.append(_report(r, hit, col, default, letter, file, sheet, diags, grouped))
     diags.extend(_grouped(grouped, col, file, sheet))
-    return out, diags
+    return Coerced(out, diags, _texts_of(values))
 
 
 def _special(

@@ -566,27 +566,33 @@ def _positions(titles: Sequence[Any], rules: RuleSet) -> np.ndarray:
     return codes
 
 
-def _lookup(
-    result: Result, scopes: Sequence[str], ids: Sequence[str], column: dict[str, str]
-) -> np.ndarray:
-    """For each (scope, id) row, the subject's value in `column[scope]` of its frame (None
-    when missing or when the frame has no such column)."""
-    import pandas as pd
+class _Subjects:
+    """The subjects of some (scope, id) rows, found once in their frames; `column` reads any
+    of their columns."""
 
-    out = np.full(len(ids), None, dtype=object)
-    scope_of = np.asarray(scopes, dtype=object)
-    wanted = np.asarray(ids, dtype=object)
-    for scope, frame in (("units", result.units), ("people", result.people)):
-        name = column.get(scope)
-        rows = scope_of == scope
-        if name is None or name not in frame.columns or not rows.any():
-            continue
-        values = frame[name].astype(object)
-        values = values.where(values.notna(), None).to_numpy(dtype=object)
-        index = pd.Index(frame["id"].astype(str).to_numpy(dtype=object))
-        found = index.get_indexer(wanted[rows])
-        out[rows] = np.where(found >= 0, values[found], None)
-    return out
+    def __init__(self, result: Result, scopes: np.ndarray, ids: np.ndarray) -> None:
+        import pandas as pd
+
+        self.n = len(ids)
+        self.found: dict[str, tuple[pd.DataFrame, np.ndarray, np.ndarray]] = {}
+        for scope, frame in (("units", result.units), ("people", result.people)):
+            rows = scopes == scope
+            if rows.any():
+                index = pd.Index(frame["id"].astype(str).to_numpy(dtype=object))
+                self.found[scope] = (frame, rows, index.get_indexer(ids[rows]))
+
+    def column(self, names: dict[str, str]) -> np.ndarray:
+        """Each row's value in the column `names[scope]` of its frame (None when missing, or
+        when the frame has no such column)."""
+        out = np.full(self.n, None, dtype=object)
+        for scope, (frame, rows, found) in self.found.items():
+            name = names.get(scope)
+            if name is None or name not in frame.columns:
+                continue
+            values = frame[name].astype(object)
+            values = values.where(values.notna(), None).to_numpy(dtype=object)
+            out[rows] = np.where(found >= 0, values[found], None)
+        return out
 
 
 # -- sheets -------------------------------------------------------------------------------
@@ -873,8 +879,9 @@ def _nominations(book: _Book, result: Result, lang: Lang) -> None:
     titles = d["title"].iloc[chosen].to_numpy(dtype=object)
     ids = d["subject"].iloc[chosen].astype(str).to_numpy(dtype=object)
     units = scopes == "units"
-    names = _lookup(result, scopes, ids, {"units": "name", "people": "name"})
-    affiliation = _lookup(result, scopes, ids, {"units": "cluster", "people": "unit"})
+    subjects = _Subjects(result, scopes, ids)
+    names = subjects.column({"units": "name", "people": "name"})
+    affiliation = subjects.column({"units": "cluster", "people": "unit"})
     # the order of the official lists: units, then people; titles before other awards, in
     # rule-set order; by cluster (units) or unit (people); units by name, people by given
     # name first; then id
@@ -902,7 +909,7 @@ def _nominations(book: _Book, result: Result, lang: Lang) -> None:
         Column(_w("money", lang), fmt=FMT_MONEY),
     ]
     # where: a unit's cluster; a person's unit by name (by id without one)
-    where = _lookup(result, scopes, ids, {"units": "cluster", "people": "unit_name"})
+    where = subjects.column({"units": "cluster", "people": "unit_name"})
     named = np.fromiter(map(bool, where.tolist()), dtype=bool, count=len(where))
     where = np.where(units | named, where, affiliation)
     scope_label = {s: labels.scope(s, lang) for s in set(scopes.tolist())}
@@ -955,7 +962,7 @@ def _explanations(book: _Book, result: Result, lang: Lang, every: bool) -> None:
         Column(_w("basis", lang), wrap=True, width=40),
         Column(_w("money", lang), fmt=FMT_MONEY),
     ]
-    names = _lookup(result, scopes, ids, {"units": "name", "people": "name"})
+    names = _Subjects(result, scopes, ids).column({"units": "name", "people": "name"})
     joined: dict[Any, str | None] = {}
 
     def reasons(value: Any) -> str | None:
