@@ -209,20 +209,27 @@ def _styled_body(cell: Styled, xf_of: Callable[[Any], int | None]) -> str:
     return _body(cell.value, xf) or ""
 
 
-def _cells(
-    values: Sequence[Any],
-    column: int,
-    first_row: int,
-    xf: int | None,
-    xf_of: Callable[[Any], int | None],
-    convert: Callable[[Any], Any] | None = None,
-) -> list[str]:
-    """Each value's `<c>` element ("" for an empty cell)."""
-    prefix = f'<c r="{xl_col_to_name(column)}'
-    return [
-        f'{prefix}{row}"{body}' if body else ""
-        for row, body in enumerate(_bodies(values, xf, xf_of, convert), start=first_row)
-    ]
+def _rows(bodies: Sequence[Sequence[str]], letters: Sequence[str], first_row: int) -> str:
+    """The `<row>` elements of rows `first_row`.. from each column's cell bodies ("" for
+    no cell). A column with a cell in every row is filled into one `%`-template per row,
+    not made a string per cell: at a province that is millions of strings fewer. A column
+    with gaps gives its whole `<c>` (or nothing) to the template."""
+    n = len(bodies[0]) if bodies else 0
+    rows = list(map(str, range(first_row, first_row + n)))
+    template = ['<row r="%s">']
+    args: list[Sequence[str]] = [rows]
+    for letter, column in zip(letters, bodies, strict=True):
+        if "" in column:
+            prefix = f'<c r="{letter}'
+            template.append("%s")
+            args.append(
+                [f'{prefix}{row}"{body}' if body else "" for row, body in zip(rows, column)]
+            )
+        else:
+            template.append(f'<c r="{letter}%s"%s')
+            args += [rows, column]
+    template.append("</row>")
+    return "".join(map("".join(template).__mod__, zip(*args)))
 
 
 @dataclass(frozen=True)
@@ -246,19 +253,29 @@ class Table:
     xf index (looked up when the rows are rendered, after the workbook has numbered its
     formats)."""
 
-    columns: Sequence[Sequence[Any]] | Lazy
+    columns: Sequence[Sequence[Any]] | Lazy | Callable[[], Lazy]
     styles: Sequence[Any]
     xf_of: Callable[[Any], int | None]
     first_row: int = 2
     converters: Sequence[Callable[[Any], Any] | None] | None = None  # value → what is shown
 
+    def made(self) -> Table:
+        """This table with `columns` made, when they are a function giving them: a table
+        whose rows are only known late (the canonical JSON, written by another process
+        meanwhile) is made when its part is reached, after the sheets before it."""
+        if callable(self.columns):
+            self.columns = self.columns()
+        return self
+
     @property
     def n_rows(self) -> int:
+        assert not callable(self.columns), "made() first"
         if isinstance(self.columns, Lazy):
             return self.columns.n_rows
         return len(self.columns[0]) if self.columns else 0
 
     def _slice(self, start: int, stop: int) -> Sequence[Sequence[Any]]:
+        assert not callable(self.columns), "made() first"
         if isinstance(self.columns, Lazy):
             return self.columns.fetch(start, stop)
         return [values[start:stop] for values in self.columns]
@@ -267,21 +284,17 @@ class Table:
         """The `<row>` elements as text, `ROWS_PER_CHUNK` rows at a time."""
         n = self.n_rows
         converters = self.converters or [None] * len(self.styles)
+        letters = [xl_col_to_name(j) for j in range(len(self.styles))]
         for start in range(0, n, ROWS_PER_CHUNK):
             stop = min(start + ROWS_PER_CHUNK, n)
             first = self.first_row + start
-            cols = [
-                _cells(values, j, first, self.xf_of(style), self.xf_of, convert)
-                for j, (values, style, convert) in enumerate(
-                    zip(self._slice(start, stop), self.styles, converters, strict=True)
+            bodies = [
+                _bodies(values, self.xf_of(style), self.xf_of, convert)
+                for values, style, convert in zip(
+                    self._slice(start, stop), self.styles, converters, strict=True
                 )
             ]
-            yield "".join(
-                [
-                    f'<row r="{r}">{"".join(cells)}</row>'
-                    for r, cells in enumerate(zip(*cols), start=first)
-                ]
-            )
+            yield _rows(bodies, letters, first)
 
     def dimension(self) -> bytes:
         last_row = max(self.first_row + self.n_rows - 1, 1)
@@ -312,6 +325,7 @@ def splice(
                 if table is None:
                     deflater.put("small", (_fresh(info, compresslevel), data))
                     continue
+                table = table.made()
                 head, tail = _around_rows(data, info.filename)
                 deflater.put("open", _fresh(info, compresslevel))
                 deflater.put("write", _DIMENSION.sub(table.dimension(), head, count=1))

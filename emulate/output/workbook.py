@@ -400,13 +400,16 @@ class _Book:
         data: Sequence[Sequence[Any]] | Lazy,
         *,
         freeze: str = "A2",
+        sample: Sequence[Sequence[Any]] | None = None,
     ) -> list[Worksheet]:
         """A sheet (continued on "<name> (2)", ... past Excel's row limit) with a styled
         header, frozen panes, an autofilter and fitted widths, from the values of each column
-        (`data`, column by column, or made as written). Returns the sheets."""
+        (`data`, column by column, or made as written). The widths fit the first rows, or
+        `sample` (columns of values) when given. Returns the sheets."""
         lazy = isinstance(data, Lazy)
         n = data.n_rows if lazy else (len(data[0]) if data else 0)
-        sample = data.fetch(0, min(n, SAMPLE)) if lazy else [d[:SAMPLE] for d in data]
+        if sample is None:
+            sample = data.fetch(0, min(n, SAMPLE)) if lazy else [d[:SAMPLE] for d in data]
         widths = _widths(columns, list(zip(*sample, strict=True)))
         converters = [self.converter(c) for c in columns]
         styles = [None if c.style == _PLAIN else self.format(c.style) for c in columns]
@@ -1031,7 +1034,7 @@ def _version(package: str) -> str:
 
 
 def _log(
-    book: _Book, result: Result, lang: Lang, json_sha: str, now: dt.datetime, every: bool
+    book: _Book, result: Result, lang: Lang, later: _Later, now: dt.datetime, every: bool
 ) -> None:
     import pandas as pd
 
@@ -1051,7 +1054,7 @@ def _log(
     for item in sorted(prov.inputs, key=lambda i: (i.path, i.sha256)):
         rows.append([_w("input", lang), item.path, item.sha256])
     rows += [
-        [_w("json_sha", lang), None, json_sha],
+        json_row := [_w("json_sha", lang), None, None],  # its SHA-256 filled in when written
         [_w("explained", lang), _w("explained_all" if every else "explained_some", lang), None],
         [
             _w("counts", lang),
@@ -1072,18 +1075,32 @@ def _log(
         Column(_w("value", lang), wrap=True, width=60),
         Column(_w("sha", lang), width=68),
     ]
-    book.table(labels.pick(SHEETS["log"], lang), columns, _by_column(rows, len(columns)))
+
+    def fetch(start: int, stop: int) -> list[list[Any]]:
+        json_row[2] = later.get().sha256
+        return _by_column(rows[start:stop], len(columns))
+
+    book.table(
+        labels.pick(SHEETS["log"], lang),
+        columns,
+        Lazy(len(rows), fetch),
+        sample=_by_column(rows, len(columns)),  # the SHA's column has a width of its own
+    )
 
 
-def _carrier(book: _Book, canonical: Canonical) -> None:
+def _carrier(book: _Book, later: _Later) -> None:
     """The hidden sheet: the canonical JSON, compressed (docs/result-format.md)."""
     ws = book.wb.add_worksheet(SHEET)
     ws.hide()
 
-    def fetch(start: int, stop: int) -> list[list[str]]:
-        return [[CARRIER_MARK if i == 0 else canonical.cell(i - 1) for i in range(start, stop)]]
+    def cells() -> Lazy:
+        canonical = later.get()
 
-    cells = Lazy(1 + canonical.n_cells, fetch)
+        def fetch(start: int, stop: int) -> list[list[str]]:
+            return [[CARRIER_MARK if i == 0 else canonical.cell(i - 1) for i in range(start, stop)]]
+
+        return Lazy(1 + canonical.n_cells, fetch)
+
     book._tables[f"xl/worksheets/sheet{ws.index + 1}.xml"] = Table(cells, [None], _xf_index, 1)
 
 
@@ -1115,8 +1132,9 @@ def build_workbook(
         _nominations(book, result, lang)
         _explanations(book, result, lang, every_decision)
         _diagnostics(book, result, lang)
-        carried = _canonical(result, canonical)  # last: it may be written meanwhile
-        _log(book, result, lang, carried.sha256, now, every_decision)
+        # Asked for only when its sheets are written, last: it may be written meanwhile.
+        carried = _Later(result, canonical)
+        _log(book, result, lang, carried, now, every_decision)
         _carrier(book, carried)
     except BaseException:
         book.discard()
@@ -1124,14 +1142,25 @@ def build_workbook(
     book.close()
 
 
-def _canonical(
-    result: Result, canonical: Canonical | bytes | Callable[[], Canonical] | None
-) -> Canonical:
-    if canonical is None:
-        return write_canonical(result)
-    if isinstance(canonical, bytes):
-        return Canonical.of(canonical)
-    return canonical if isinstance(canonical, Canonical) else canonical()
+class _Later:
+    """The canonical JSON, worked out or waited for when first asked for."""
+
+    def __init__(
+        self, result: Result, canonical: Canonical | bytes | Callable[[], Canonical] | None
+    ) -> None:
+        self.result, self.source = result, canonical
+        self.done: Canonical | None = None
+
+    def get(self) -> Canonical:
+        if self.done is None:
+            source = self.source
+            if source is None:
+                self.done = write_canonical(self.result)
+            elif isinstance(source, bytes):
+                self.done = Canonical.of(source)
+            else:
+                self.done = source if isinstance(source, Canonical) else source()
+        return self.done
 
 
 def workbook_writer(
