@@ -241,3 +241,29 @@ def test_long_tables_continue_on_numbered_sheets(tmp_path, monkeypatch, book):
         assert _rows(split[name])[0] == whole[0]
     assert [r for name in parts for r in _rows(split[name])[1:]] == whole[1:]
     assert split["Đề nghị (2)"]["A2"].value == 3  # numbering goes on across sheets
+
+
+def test_canonical_json_waited_for_only_after_the_big_sheets(tmp_path, monkeypatch):
+    """The JSON may still be being written by another process: the workbook asks for it
+    once, when the log and hidden sheets are reached, after every other sheet's rows."""
+    import emulate.output.sheetxml as sheetxml
+    from emulate.output.canonical import write_canonical
+
+    result = make_result()
+    rendered: list[int] = []
+    asked: list[int] = []
+    rows = sheetxml._rows
+    monkeypatch.setattr(sheetxml, "_rows", lambda *a: rendered.append(1) or rows(*a))
+
+    def canonical():
+        asked.append(len(rendered))
+        return write_canonical(result)
+
+    path = tmp_path / "ket-qua.xlsx"
+    write_results_workbook(result, path, canonical=canonical, now=NOW)
+    # rows rendered for the units, people, nominations, explanations and warnings sheets
+    # before it was asked for; then the log's and the hidden sheet's
+    assert asked == [5]
+    assert len(rendered) == 7
+    log = {r[0]: r[1:] for r in _rows(load_workbook(path)["Nhật ký"])}
+    assert log["Kết quả (JSON chuẩn)"] == [None, write_canonical(result).sha256]
