@@ -524,12 +524,21 @@ def _opt(value: Any) -> Any:
     return value.item() if hasattr(value, "item") and not isinstance(value, str) else value
 
 
-_NATIVE = frozenset({str, int, bool})  # values `_opt` returns as they are
+_NATIVE = frozenset({str, int, bool, type(None)})  # values `_opt` returns as they are
+_NA = frozenset({"NAType", "NaTType"})  # pandas' missing values, by type name (see is_missing)
 
 
 def _opts(values: Iterable[Any]) -> list[Any]:
-    """`_opt` of each value (missing → None, numpy scalars → Python)."""
-    return [v if v.__class__ in _NATIVE else _opt(v) for v in values]
+    """`_opt` of each value (missing → None, numpy scalars → Python), the usual kinds
+    (points as `Decimal`, pandas' NA of an integer column) without a call each."""
+    return [
+        v
+        if (kind := v.__class__) in _NATIVE or (kind is Decimal and not v.is_nan())
+        else None
+        if kind.__name__ in _NA
+        else _opt(v)
+        for v in values
+    ]
 
 
 def _values(frame: pd.DataFrame, key: str) -> list[Any]:
