@@ -106,7 +106,51 @@ values = st.one_of(
 )
 def test_whole_column_path_writes_what_the_value_by_value_path_writes(column, converter, xf):
     convert = CONVERTERS[converter]
-    assert sheetxml._bodies(column, xf, _xf, convert) == _slow(column, xf, convert)
+    assert _expanded(sheetxml._bodies(column, xf, _xf, convert)) == _slow(column, xf, convert)
+
+
+def _expanded(column):
+    return column.bodies() if isinstance(column, sheetxml.Wrapped) else column
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    columns=st.integers(min_value=1, max_value=4).flatmap(
+        lambda n: st.lists(
+            st.lists(
+                st.sampled_from(["", ' t="b"><v>1</v></c>', ' s="3"><v>7%</v></c>']),
+                min_size=n,
+                max_size=n,
+            ),
+            min_size=1,
+            max_size=5,
+        )
+    ),
+    wrap=st.lists(st.booleans(), min_size=5, max_size=5),
+    first_row=st.integers(min_value=1, max_value=10**6),
+)
+def test_rows_are_the_same_whether_columns_are_wrapped_or_not(columns, wrap, first_row):
+    """A column given as `Wrapped` or as its bodies writes the same rows (with or without
+    gaps, with a % in the text)."""
+    n = len(columns[0])
+    letters = [chr(ord("A") + j) for j in range(len(columns))]
+    plain = sheetxml._rows(columns, letters, first_row, n)
+    expected = "".join(
+        f'<row r="{r}">'
+        + "".join(f'<c r="{x}{r}"{c[i]}' for x, c in zip(letters, columns) if c[i])
+        + "</row>"
+        for i, r in enumerate(range(first_row, first_row + n))
+    )
+    assert plain == expected
+    mixed = [
+        sheetxml.Wrapped(
+            ' s="3"><v>', [b[len(' s="3"><v>') : -len("</v></c>")] for b in c], "</v></c>"
+        )
+        if w and all(b.startswith(' s="3"') for b in c)
+        else c
+        for c, w in zip(columns, wrap)
+    ]
+    assert sheetxml._rows(mixed, letters, first_row, n) == expected
 
 
 def test_plain_columns_take_the_whole_column_path():
@@ -124,6 +168,15 @@ def test_plain_columns_take_the_whole_column_path():
         "",
         ' s="2"><v>30</v></c>',
     ]
+    # every row has a cell: the column is wrapped, its values kept as they are
+    full = sheetxml._bulk_bodies(["Bình", "A & B", "Bình"], None, plain)
+    assert full == sheetxml.Wrapped(
+        ' t="inlineStr"><is><t>', ["Bình", "A &amp; B", "Bình"], "</t></is></c>"
+    )
+    numbers = [4, 5]
+    assert sheetxml._bulk_bodies(numbers, 2, plain) == sheetxml.Wrapped(
+        ' s="2"><v>', numbers, "</v></c>"
+    )
 
 
 def test_unusual_columns_are_left_to_the_value_by_value_path():

@@ -115,15 +115,29 @@ def distinct_map(fn: Callable[[Any], Any], values: Iterable[Any]) -> list[Any]:
     return out
 
 
+@dataclass(frozen=True)
+class Wrapped:
+    """A column with a cell in every row, each cell's body `head + text + tail`: the rows'
+    template holds the head and the tail, and the texts (or integers) go in as they are,
+    with no string made per cell."""
+
+    head: str
+    texts: Sequence[str | int]
+    tail: str
+
+    def bodies(self) -> list[str]:
+        return [f"{self.head}{text}{self.tail}" for text in self.texts]
+
+
 def _bodies(
     values: Sequence[Any],
     xf: int | None,
     xf_of: Callable[[Any], int | None],
     convert: Callable[[Any], Any] | None,
-) -> list[str]:
-    """Each value's cell after its `r` attribute ("" for no cell): `convert` (what the
-    workbook shows for a value) and the XML worked out once per distinct value, or for the
-    whole column at once when it allows (`_bulk_bodies`)."""
+) -> list[str] | Wrapped:
+    """Each value's cell after its `r` attribute ("" for no cell), or the column `Wrapped`:
+    `convert` (what the workbook shows for a value) and the XML worked out once per
+    distinct value, or for the whole column at once when it allows (`_bulk_bodies`)."""
     bulk = _bulk_bodies(values, xf, convert) if values else []
     if bulk is not None:
         return bulk
@@ -150,30 +164,34 @@ _ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
 
 def _bulk_bodies(
     values: Sequence[Any], xf: int | None, convert: Callable[[Any], Any] | None
-) -> list[str] | None:
+) -> list[str] | Wrapped | None:
     """The bodies of a column of plain text or of integers (None, "": no cell), each
-    distinct value's worked out in one pass over them all, without a call per value; None
-    when the column needs the value-by-value path: other values, unusual text, or a
-    converter that would change a value (it says so with `texts_as_is(texts, joined)` and
-    `numbers_as_is()`)."""
+    distinct value's worked out in one pass over them all, without a call per value, and
+    `Wrapped` when every row has a cell; None when the column needs the value-by-value path:
+    other values, unusual text, or a converter that would change a value (it says so with
+    `texts_as_is(texts, joined)` and `numbers_as_is()`)."""
     kinds = set(map(type, values))
+    gaps = type(None) in kinds
     kinds.discard(type(None))
     if not kinds:
         return [""] * len(values)
     if kinds == {str}:
         return _text_bodies(values, xf, convert)
     if kinds == {int} and (convert is None or getattr(convert, "numbers_as_is", _never)()):
-        numbers = [v for v in values if v is not None]
+        numbers = [v for v in values if v is not None] if gaps else values
         if max(numbers) < 10**15 and min(numbers) > -(10**15):  # exact in %.16G
             head = f"{_style(xf)}><v>"
+            if not gaps:
+                return Wrapped(head, values, "</v></c>")
             return [f"{head}{v}</v></c>" if v is not None else "" for v in values]
     return None
 
 
 def _text_bodies(
     values: Sequence[str | None], xf: int | None, convert: Callable[[Any], Any] | None
-) -> list[str] | None:
+) -> list[str] | Wrapped | None:
     distinct = set(values)
+    gaps = None in distinct or "" in distinct
     distinct.difference_update((None, ""))
     texts = list(distinct)
     joined = "\n".join(texts)
@@ -185,8 +203,12 @@ def _text_bodies(
     for char, entity in _ENTITIES:
         if char in joined:
             shown = [t.replace(char, entity) for t in shown]
-    head = f'{_style(xf)} t="inlineStr"><is><t>'
-    bodies = {t: f"{head}{s}</t></is></c>" for t, s in zip(texts, shown, strict=True)}
+    head, tail = f'{_style(xf)} t="inlineStr"><is><t>', "</t></is></c>"
+    if not gaps:
+        if shown is not texts:
+            values = list(map(dict(zip(texts, shown, strict=True)).__getitem__, values))
+        return Wrapped(head, values, tail)  # type: ignore[arg-type]  # no None among them
+    bodies = {t: f"{head}{s}{tail}" for t, s in zip(texts, shown, strict=True)}
     bodies[None] = bodies[""] = ""
     return list(map(bodies.__getitem__, values))
 
@@ -209,17 +231,22 @@ def _styled_body(cell: Styled, xf_of: Callable[[Any], int | None]) -> str:
     return _body(cell.value, xf) or ""
 
 
-def _rows(bodies: Sequence[Sequence[str]], letters: Sequence[str], first_row: int) -> str:
-    """The `<row>` elements of rows `first_row`.. from each column's cell bodies ("" for
-    no cell). A column with a cell in every row is filled into one `%`-template per row,
-    not made a string per cell: at a province that is millions of strings fewer. A column
-    with gaps gives its whole `<c>` (or nothing) to the template."""
-    n = len(bodies[0]) if bodies else 0
+def _rows(
+    columns: Sequence[list[str] | Wrapped], letters: Sequence[str], first_row: int, n: int
+) -> str:
+    """The `<row>` elements of the `n` rows from `first_row` on, from each column's cell
+    bodies ("" for no cell) or `Wrapped` column. Each row is one `%`-template filled in,
+    not a string per cell: at a province that is millions of strings fewer. A column with
+    gaps gives its whole `<c>` (or nothing) to the template."""
     rows = list(map(str, range(first_row, first_row + n)))
     template = ['<row r="%s">']
-    args: list[Sequence[str]] = [rows]
-    for letter, column in zip(letters, bodies, strict=True):
-        if "" in column:
+    args: list[Sequence[str | int]] = [rows]
+    for letter, column in zip(letters, columns, strict=True):
+        if isinstance(column, Wrapped):
+            head, tail = _literal(column.head), _literal(column.tail)
+            template.append(f'<c r="{letter}%s"{head}%s{tail}')
+            args += [rows, column.texts]
+        elif "" in column:
             prefix = f'<c r="{letter}'
             template.append("%s")
             args.append(
@@ -230,6 +257,11 @@ def _rows(bodies: Sequence[Sequence[str]], letters: Sequence[str], first_row: in
             args += [rows, column]
     template.append("</row>")
     return "".join(map("".join(template).__mod__, zip(*args)))
+
+
+def _literal(text: str) -> str:
+    """`text` as it reads in a `%`-template."""
+    return text.replace("%", "%%")
 
 
 @dataclass(frozen=True)
@@ -294,7 +326,7 @@ class Table:
                     self._slice(start, stop), self.styles, converters, strict=True
                 )
             ]
-            yield _rows(bodies, letters, first)
+            yield _rows(bodies, letters, first, stop - start)
 
     def dimension(self) -> bytes:
         last_row = max(self.first_row + self.n_rows - 1, 1)
