@@ -144,6 +144,29 @@ def test_help_does_not_import_pandas():
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
+def test_the_command_exits_at_once_with_everything_said_and_written(tmp_path):
+    """`main` leaves without the interpreter's teardown: the piped output is whole, the
+    files are there and the exit codes are kept."""
+    import subprocess
+    import sys
+
+    out, js = tmp_path / "ket-qua.xlsx", tmp_path / "ket-qua.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "emulate", "score", str(EXAMPLE), "-o", str(out), "--json", str(js)],
+        capture_output=True, text=True, encoding="utf-8", cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-2:] == [f"Đã ghi {out}", f"Đã ghi {js}"]
+    assert sha256_hex(js.read_bytes()) in done.stdout
+    assert load_result(out) == json.loads(js.read_bytes())
+    usage = subprocess.run(
+        [sys.executable, "-m", "emulate", "score", str(EXAMPLE), "-o", str(EXAMPLE)],
+        capture_output=True, text=True, encoding="utf-8", cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert usage.returncode == 2
+    assert "Không ghi kết quả đè lên" in usage.stderr, usage.stderr
+
+
 def test_end_to_end_on_the_example(tmp_path):
     out, js = tmp_path / "ket-qua.xlsx", tmp_path / "ket-qua.json"
     res = run("score", str(EXAMPLE), "-o", str(out), "--json", str(js))
