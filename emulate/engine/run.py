@@ -267,12 +267,16 @@ class _Round(Narration):
 
     # -- the round -----------------------------------------------------------------------
 
-    def decide(self) -> None:
-        """Bands, places in clusters, then every title in dependency order."""
+    def decide(self, *, ranks: bool = True) -> None:
+        """Bands, places in clusters, then every title in dependency order.
+
+        `ranks=False` leaves out the places in clusters: only the result's units frame and the
+        explanations show them, and a rule file's test case reads neither."""
         for scope in SCOPES:
             self._apply_bands(scope)
-        self.ranks = self._ranks()
-        self.unit_ranks = {k: int(v) for k, v in self.ranks.dropna().items()}
+        if ranks:
+            self.ranks = self._ranks()
+            self.unit_ranks = {k: int(v) for k, v in self.ranks.dropna().items()}
         for tid in self.compiled.sequence:
             self._decide(tid)
 
@@ -368,10 +372,13 @@ class _Round(Narration):
         scope = title.for_
         n = self.n[scope]
         ctx = self.context(scope, tid)
-        clauses = self.compiled.when[tid].explain_arrays(ctx)
+        when = self.compiled.when[tid]
+        # without explanations, the values each clause saw are not needed
+        clauses = when.explain_arrays(ctx) if self.explain else []
+        passed = [c.passed for c in clauses] if self.explain else when.passed_arrays(ctx)
         eligible = np.ones(n, dtype=bool)
-        for clause in clauses:
-            eligible &= clause.passed
+        for clause_passed in passed:
+            eligible &= clause_passed
 
         superseded_by = np.full(n, -1, dtype=np.intp)  # position of the higher title
         for group in self.rules.one_of:
@@ -622,7 +629,7 @@ class _Round(Narration):
         """What a rule file's test case looks at, read from the decided round: no frames."""
         import numpy as np
 
-        self.decide()
+        self.decide(ranks=self.explain)
         self._checks()
         payments = self._payments()
         status: dict[tuple[str, str], str] = {}

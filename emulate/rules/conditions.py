@@ -1103,6 +1103,12 @@ class CompiledCondition:
             for c in self.explain_arrays(ctx)
         ]
 
+    def passed_arrays(self, ctx: EvalContext) -> list[np.ndarray]:
+        """Whether each top-level clause passed, as `explain_arrays` says, without the values
+        seen: they are only shown, and turning them into display values costs per clause."""
+        env = Env(ctx)
+        return [_bools(c.fn(env).data, env.n) for c in self._clauses]
+
     def explain_arrays(self, ctx: EvalContext) -> list[ClauseArrays]:
         """Each top-level clause (the parts of an `and`), evaluated once with the value it
         saw (the left side of a comparison)."""
