@@ -41,7 +41,6 @@ from emulate.engine.quota import (
     place_arrays,
     quota_size,
 )
-from emulate.engine.result import DECISION_COLUMNS, Provenance, Result
 from emulate.engine.titles import CompiledRules, compile_rules
 from emulate.intake.model import Intake
 from emulate.rules.colops import lookup
@@ -53,6 +52,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+    from emulate.engine.result import Result
     from emulate.rules.context import EvalContext
 
 
@@ -283,6 +283,8 @@ class _Round(Narration):
             self._decide(tid)
 
     def run(self, options: dict[str, Any]) -> Result:
+        from emulate.engine.result import Provenance, Result  # not needed by `outcome`
+
         self.decide()
         self._checks()
         self._let_go()
@@ -534,6 +536,8 @@ class _Round(Narration):
         frames, no concatenation): at country scale the frame has tens of millions of rows."""
         import numpy as np
         import pandas as pd
+
+        from emulate.engine.result import DECISION_COLUMNS
 
         order = [
             t
