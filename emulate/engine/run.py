@@ -360,14 +360,11 @@ class _Round(Narration):
         return self.intake.where(frame, int(position), column)
 
     def _wheres(self, scope: Scope, rows: list[int], column: str | None = None) -> list[Where]:
-        """The places of many subjects (rows of the scope's frame), read from a frame of
-        only the columns that name a place: `Intake.where` reads a row at a time."""
+        """The places of many subjects (rows of the scope's frame)."""
         frame = self.frames[scope]
         if "_file" not in frame.columns:
             return [Where() for _ in rows]
-        place = [c for c in ("_file", "_sheet", "_row") if c in frame.columns]
-        small = frame.iloc[rows][place]
-        return [self.intake.where(small, i, column) for i in range(len(rows))]
+        return self.intake.wheres(frame, rows, column)
 
     def _decide(self, tid: str) -> None:
         import numpy as np

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from emulate.diagnostics import Diagnostic, Where
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import pandas as pd
 
 
@@ -56,7 +58,20 @@ class Intake:
         return any(d.is_error for d in self.diagnostics)
 
     def where(self, frame: pd.DataFrame, position: int, column: str | None = None) -> Where:
-        row = frame.iloc[position]
-        file, sheet = str(row["_file"]), str(row["_sheet"])
-        letter = self.columns.get((file, sheet), {}).get(column or "", "")
-        return Where(file=file, sheet=sheet, cell=f"{letter}{int(row['_row'])}" if letter else None)
+        return self.wheres(frame, [position], column)[0]
+
+    def wheres(
+        self, frame: pd.DataFrame, positions: Sequence[int], column: str | None = None
+    ) -> list[Where]:
+        """The cells (of `column`, or the rows) the rows at `positions` of a frame read from
+        the reports came from; each place column read once, not a row at a time."""
+        rows = frame.iloc[list(positions)]
+        files = [str(f) for f in rows["_file"].tolist()]
+        sheets = [str(s) for s in rows["_sheet"].tolist()]
+        places = []
+        for file, sheet, number in zip(files, sheets, rows["_row"].tolist(), strict=True):
+            letter = self.columns.get((file, sheet), {}).get(column or "", "")
+            places.append(
+                Where(file=file, sheet=sheet, cell=f"{letter}{int(number)}" if letter else None)
+            )
+        return places
