@@ -1062,8 +1062,9 @@ def _log(
     ]
     for item in sorted(prov.inputs, key=lambda i: (i.path, i.sha256)):
         rows.append([_w("input", lang), item.path, item.sha256])
+    json_row = [_w("json_sha", lang), None, None]  # its SHA-256 filled in when written
     rows += [
-        json_row := [_w("json_sha", lang), None, None],  # its SHA-256 filled in when written
+        json_row,
         [_w("explained", lang), _w("explained_all" if every else "explained_some", lang), None],
         [
             _w("counts", lang),
