@@ -374,9 +374,11 @@ class _Round(Narration):
         n = self.n[scope]
         ctx = self.context(scope, tid)
         when = self.compiled.when[tid]
-        # without explanations, the values each clause saw are not needed
-        clauses = when.explain_arrays(ctx) if self.explain else []
-        passed = [c.passed for c in clauses] if self.explain else when.passed_arrays(ctx)
+        if self.explain:
+            clauses = when.explain_arrays(ctx)
+            passed = [c.passed for c in clauses]
+        else:  # the values each clause saw are only shown
+            clauses, passed = [], when.passed_arrays(ctx)
         eligible = np.ones(n, dtype=bool)
         for clause_passed in passed:
             eligible &= clause_passed

@@ -627,37 +627,57 @@ def coerce_column(
         as_is = _as_is_column(values)
         if as_is is not None:
             return as_is
+    at = _Cells(col, default_value(col), letter, file, sheet, errors, formulas)
     fn = _COERCERS[col.type]
-    default = default_value(col)
     found = distinct_codes(values)
     if found is None:
-        return _by_type(values, rows, col, fn, default, letter, file, sheet, errors, formulas)
+        return _by_type(values, rows, fn, at)
     codes, distinct = found
     classes = set(map(type, distinct))
     # A value equal to a key of another type (1.0 == True) shares its key: when a key is a
     # number, the types of all values decide.
     if classes & _NUMBERS and len(set(map(type, values)) & _NUMBERS) > 1:
-        return _by_type(values, rows, col, fn, default, letter, file, sheet, errors, formulas)
+        return _by_type(values, rows, fn, at)
     entries = _as_is(distinct) if classes == {str} and col.type in ("id", "text") else None
     if entries is None:
-        checked = col.type in ("integer", "number", "points", "percent")
-        entries = [_convert(v, fn, col, checked) for v in distinct]
-    return _from_entries(
-        codes, entries, rows, col, default, letter, file, sheet, errors, formulas, distinct
-    )
+        entries = [_convert(v, fn, col, at.checked) for v in distinct]
+    return _from_entries(codes, entries, rows, at, distinct)
+
+
+@dataclass(frozen=True, slots=True)
+class _Cells:
+    """The column being coerced: its type, what a blank cell gives, and where its cells are,
+    with the rows holding an Excel error value or a formula without a cached value."""
+
+    col: ColumnType
+    default: Any
+    letter: str
+    file: str
+    sheet: str
+    errors: dict[int, str]
+    formulas: dict[int, str]
+
+    @property
+    def checked(self) -> bool:
+        """Whether values are checked against the column's range."""
+        return self.col.type in ("integer", "number", "points", "percent")
+
+    def special(self, r: int) -> bool:
+        """Whether row r holds an error value or a formula without a value."""
+        return r in self.errors or r in self.formulas
+
+    def cell(self, r: int) -> str:
+        return f"{self.letter}{r + 1}"
+
+    def where(self, cell: str) -> Where:
+        return Where(file=self.file, sheet=self.sheet, cell=cell)
 
 
 def _from_entries(
     codes: np.ndarray,
     entries: list[Entry],
     rows: Sequence[int],
-    col: ColumnType,
-    default: Any,
-    letter: str,
-    file: str,
-    sheet: str,
-    errors: dict[int, str],
-    formulas: dict[int, str],
+    at: _Cells,
     distinct: list[Value],
 ) -> Coerced:
     """The column from its distinct values' entries: numpy gives each row its value; rows
@@ -667,10 +687,10 @@ def _from_entries(
 
     table = np.empty(len(entries), dtype=object)
     plain = np.zeros(len(entries), dtype=bool)
-    blank_ok = default is not None or not col.required
+    blank_ok = at.default is not None or not at.col.required
     for i, (value, result) in enumerate(entries):
         if result is None:  # blank
-            table[i], plain[i] = default, blank_ok
+            table[i], plain[i] = at.default, blank_ok
         elif result.__class__ is Bad:
             table[i] = None
         else:
@@ -679,8 +699,8 @@ def _from_entries(
     out = table[codes]
     texts = _texts_of(distinct)
     attention = np.flatnonzero(~plain[codes]).tolist()
-    if errors or formulas:
-        special = {i for i, r in enumerate(rows) if r in errors or r in formulas}
+    if at.errors or at.formulas:
+        special = {i for i, r in enumerate(rows) if at.special(r)}
         attention = sorted(special.union(attention))
     else:
         special = set()
@@ -691,36 +711,29 @@ def _from_entries(
     for i in attention:
         r = rows[i]
         if i in special:
-            diags.append(_special(r, col, letter, file, sheet, errors, formulas))
+            diags.append(_special(r, at))
             out[i] = None
         else:
-            _report(r, entries[codes[i]], col, default, letter, file, sheet, diags, grouped)
-    diags.extend(_grouped(grouped, col, file, sheet))
+            _report(r, entries[codes[i]], at, diags, grouped)
+    diags.extend(_grouped(grouped, at))
     return Coerced(out, diags, texts)
 
 
 def _by_type(
     values: Sequence[Value],
     rows: Sequence[int],
-    col: ColumnType,
     fn: Callable[[Value, ColumnType, list[Note]], Any],
-    default: Any,
-    letter: str,
-    file: str,
-    sheet: str,
-    errors: dict[int, str],
-    formulas: dict[int, str],
+    at: _Cells,
 ) -> Coerced:
     """`coerce_column` with a memo per value type (1 == 1.0 == True must not share one)."""
-    checked = col.type in ("integer", "number", "points", "percent")
     memos: dict[type, dict[Value, tuple[Any, list[Note] | Bad | None]]] = {}
     out: list[Any] = []
     diags: list[Diagnostic] = []
     grouped: dict[str, list[tuple[str, dict[str, object]]]] = {}
-    special = bool(errors or formulas)
+    special = bool(at.errors or at.formulas)
     for r, v in zip(rows, values, strict=True):
-        if special and (r in errors or r in formulas):
-            diags.append(_special(r, col, letter, file, sheet, errors, formulas))
+        if special and at.special(r):
+            diags.append(_special(r, at))
             out.append(None)
             continue
         memo = memos.get(v.__class__)
@@ -728,65 +741,54 @@ def _by_type(
             memo = memos[v.__class__] = {}
         hit = memo.get(v)
         if hit is None:
-            hit = memo[v] = _convert(v, fn, col, checked)
-        out.append(_report(r, hit, col, default, letter, file, sheet, diags, grouped))
-    diags.extend(_grouped(grouped, col, file, sheet))
+            hit = memo[v] = _convert(v, fn, at.col, at.checked)
+        out.append(_report(r, hit, at, diags, grouped))
+    diags.extend(_grouped(grouped, at))
     return Coerced(out, diags, _texts_of(values))
 
 
-def _special(
-    r: int,
-    col: ColumnType,
-    letter: str,
-    file: str,
-    sheet: str,
-    errors: dict[int, str],
-    formulas: dict[int, str],
-) -> Diagnostic:
+def _special(r: int, at: _Cells) -> Diagnostic:
     """An Excel error cell or a formula without a cached value."""
-    code = "cell.excel_error" if r in errors else "cell.formula_no_value"
-    value = errors.get(r) or formulas.get(r)
-    cell = f"{letter}{r + 1}"
-    return MESSAGES.make(
-        code, Where(file=file, sheet=sheet, cell=cell), cell=cell, header=col.header, value=value
-    )
+    code = "cell.excel_error" if r in at.errors else "cell.formula_no_value"
+    value = at.errors.get(r) or at.formulas.get(r)
+    cell = at.cell(r)
+    return MESSAGES.make(code, at.where(cell), cell=cell, header=at.col.header, value=value)
 
 
 def _report(
     r: int,
     hit: tuple[Any, list[Note] | Bad | None],
-    col: ColumnType,
-    default: Any,
-    letter: str,
-    file: str,
-    sheet: str,
+    at: _Cells,
     diags: list[Diagnostic],
     grouped: dict[str, list[tuple[str, dict[str, object]]]],
 ) -> Any:
     """The value of row r from its memo entry; its errors to `diags`, its notes to `grouped`."""
     value, result = hit
+    col = at.col
     if result is None:  # blank
-        if default is None and col.required:
-            cell = f"{letter}{r + 1}"
-            where = Where(file=file, sheet=sheet, cell=cell)
-            diags.append(MESSAGES.make("cell.required", where, cell=cell, header=col.header))
-        return default
+        if at.default is None and col.required:
+            cell = at.cell(r)
+            diags.append(
+                MESSAGES.make("cell.required", at.where(cell), cell=cell, header=col.header)
+            )
+        return at.default
     if result.__class__ is Bad:
-        cell = f"{letter}{r + 1}"
-        where = Where(file=file, sheet=sheet, cell=cell)
+        cell = at.cell(r)
         bad: Bad = result  # type: ignore[assignment]
         diags.append(
-            MESSAGES.make(bad.code, where, cell=cell, header=col.header, **_expected(col, bad))
+            MESSAGES.make(
+                bad.code, at.where(cell), cell=cell, header=col.header, **_expected(col, bad)
+            )
         )
         return None
     if result:
         for code, params in result:  # type: ignore[union-attr]
-            grouped.setdefault(code, []).append((f"{letter}{r + 1}", params))
+            grouped.setdefault(code, []).append((at.cell(r), params))
     return value
 
 
 def _grouped(
-    grouped: dict[str, list[tuple[str, dict[str, object]]]], col: ColumnType, file: str, sheet: str
+    grouped: dict[str, list[tuple[str, dict[str, object]]]], at: _Cells
 ) -> list[Diagnostic]:
     """One diagnostic per kind of note, listing its cells."""
     diags = []
@@ -795,8 +797,8 @@ def _grouped(
         diags.append(
             MESSAGES.make(
                 code,
-                Where(file=file, sheet=sheet, cell=cells[0]),
-                header=col.header,
+                at.where(cells[0]),
+                header=at.col.header,
                 cells_vi=_cells(cells, "vi"),
                 cells_en=_cells(cells, "en"),
                 **hits[0][1],
